@@ -1,0 +1,29 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { generatorVersion } from '../package-root.js';
+import { checkCommand } from './commands/check-command.js';
+import { demoCommand } from './commands/demo-command.js';
+import { generateCommand } from './commands/generate-command.js';
+import { validateCommand } from './commands/validate-command.js';
+import { ExitCode, printError } from './output.js';
+
+await yargs(hideBin(process.argv))
+  .scriptName('jpkigen')
+  .usage('$0 <command> [options]\n\nGenerates typed code, codecs and conformance tests from the JPKI smartphone specs in spec/.')
+  .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+  .command(generateCommand)
+  .command(checkCommand)
+  .command(demoCommand)
+  .command(validateCommand)
+  .demandCommand(1, 'name a command')
+  .strict()
+  .version(generatorVersion)
+  .help()
+  .alias('help', 'h')
+  .epilogue('Exit codes: 0 ok, 1 a check or test failed, 2 a usage or spec error.')
+  .fail((message, error) => {
+    if (error !== undefined && error !== null) throw error;
+    printError(`${message}\nRun \`jpkigen --help\` for usage.`);
+    process.exit(ExitCode.usage);
+  })
+  .parseAsync();

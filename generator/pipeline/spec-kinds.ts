@@ -1,0 +1,8 @@
+/** The kinds of spec the generator reads: each has a folder under spec/ and a meta-schema in spec/meta/. */
+export interface SpecKind {
+  readonly name: string;
+  readonly folder: string;
+  readonly metaSchema: string;
+}
+
+export const SPEC_KINDS: readonly SpecKind[] = [{ name: 'messages', folder: 'messages', metaSchema: 'message.schema.yaml' }];

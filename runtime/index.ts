@@ -1,0 +1,7 @@
+export { JpkigenError, ValidationError, type ValidationIssue } from './errors.js';
+export {
+  parseWithValidator,
+  toValidationIssues,
+  type CompiledValidator,
+  type CompiledValidatorError,
+} from './validation.js';

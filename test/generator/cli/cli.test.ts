@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli } from '../../helpers/run-cli.js';
+import { snapshotTree, temporaryProject } from '../../helpers/temporary-project.js';
+
+const projects: { remove(): void }[] = [];
+afterEach(() => projects.splice(0).forEach((project) => project.remove()));
+
+function project() {
+  const created = temporaryProject();
+  projects.push(created);
+  return created;
+}
+
+function editSpec(root: string, file: string, edit: (text: string) => string): void {
+  const specFile = path.join(root, 'spec/messages', file);
+  writeFileSync(specFile, edit(readFileSync(specFile, 'utf8')));
+}
+
+describe('jpkigen CLI', () => {
+  it.each([[[]], [['generate']], [['check']], [['demo']], [['validate']]])('prints help for %j', (command) => {
+    const run = runCli([...command, '--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('--json');
+    expect(run.stdout).toContain('jpkigen');
+  });
+
+  it('exits 2 on an unknown command or option', () => {
+    expect(runCli(['frobnicate']).status).toBe(2);
+    expect(runCli(['generate', '--no-such-option']).status).toBe(2);
+    expect(runCli([]).status).toBe(2);
+  });
+
+  it('check exits 1 naming the stale file after a spec edit, 0 after generate', () => {
+    const { root } = project();
+    expect(runCli(['check', '--root', root]).status).toBe(0);
+    editSpec(root, 'common/certificate-kind.yaml', (text) => text.replace('description: >', 'description: >\n  Edited.'));
+    const stale = runCli(['check', '--root', root]);
+    expect(stale.status).toBe(1);
+    expect(stale.stdout).toContain('stale   generated/messages/types.ts');
+    const json = runCli(['check', '--root', root, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, stale: expect.arrayContaining(['messages/types.ts']) });
+    expect(runCli(['generate', '--root', root]).status).toBe(0);
+    expect(runCli(['check', '--root', root]).status).toBe(0);
+  });
+
+  it('running generate twice changes nothing the second time', () => {
+    const { root } = project();
+    runCli(['generate', '--root', root]);
+    const before = snapshotTree(path.join(root, 'generated'));
+    const second = runCli(['generate', '--root', root, '--json']);
+    expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, upToDate: true, written: [] });
+    expect(snapshotTree(path.join(root, 'generated'))).toEqual(before);
+  });
+
+  describe('bad specs exit 2 with file:line:column and leave generated/ untouched', () => {
+    const cases: [string, string, (text: string) => string, RegExp][] = [
+      ['malformed YAML', 'mynaportal/auth-request.yaml', (text) => text.replace('type: object', 'type: { object'), /auth-request\.yaml:\d+:\d+: well-formed YAML/],
+      ['a meta-schema failure', 'mynaportal/auth-request.yaml', (text) => text.replace('maxLength: 512', 'maxLength: -1'), /auth-request\.yaml:\d+:\d+: .*minimum/],
+      ['an unknown keyword', 'mynaportal/auth-request.yaml', (text) => text.replace('maxLength: 512', 'maxLenght: 512'), /auth-request\.yaml:\d+:5: no property 'maxLenght'/],
+      ['a $ref to nowhere', 'mynaportal/auth-request.yaml', (text) => text.replace('  state:\n', '  state:\n    $ref: ../common/nowhere.yaml\n'), /auth-request\.yaml:\d+:5: a \$ref to an existing message file/],
+      ['a circular $ref', 'common/certificate-kind.yaml', (text) => `${text}$ref: ./certificate-kind.yaml\n`.replace(/\ntype: string\nenum: .*\n/, '\n'), /certificate-kind\.yaml:\d+:1: a \$ref chain that ends in a schema/],
+      ['a duplicate message name', 'common/certificate-kind.yaml', (text) => text.replace('title: CertificateKind', 'title: AuthRequest'), /\.yaml:\d+:1: a unique type name, but 'AuthRequest' is already defined at/],
+    ];
+    it.each(cases)('%s', (_name, file, edit, expected) => {
+      const { root } = project();
+      const before = snapshotTree(path.join(root, 'generated'));
+      editSpec(root, file, edit);
+      const run = runCli(['generate', '--root', root]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(expected);
+      expect(snapshotTree(path.join(root, 'generated'))).toEqual(before);
+      const json = runCli(['generate', '--root', root, '--json']);
+      expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { file: expect.stringContaining('spec/messages/'), line: expect.any(Number), column: expect.any(Number) } });
+    });
+  });
+
+  it('validate accepts a valid message and lists every failure of an invalid one', () => {
+    const valid = {
+      messageType: 'authRequest',
+      serviceId: 'RP00000001',
+      requestId: '0b7f1c2e-4d5a-4e8b-9c3d-2f1e0a9b8c7d',
+      nonce: 'q83vEjRWeJCrze8SNFZ4kA',
+      callbackUri: 'https://service.example.jp/cb',
+      state: 's',
+      codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      codeChallengeMethod: 'S256',
+    };
+    expect(runCli(['validate', 'AuthRequest', '-'], { input: JSON.stringify(valid) }).status).toBe(0);
+    const invalid = runCli(['validate', 'AuthRequest', '-', '--json'], { input: JSON.stringify({ ...valid, nonce: 'x', extra: 1 }) });
+    expect(invalid.status).toBe(1);
+    const issues = (JSON.parse(invalid.stdout) as { error: { issues: { pointer: string; keyword: string }[] } }).error.issues;
+    expect(issues).toContainEqual(expect.objectContaining({ pointer: '/nonce', keyword: 'pattern' }));
+    expect(issues).toContainEqual(expect.objectContaining({ pointer: '', keyword: 'additionalProperties' }));
+    expect(runCli(['validate', 'NoSuchMessage', '-'], { input: '{}' }).status).toBe(2);
+    expect(runCli(['validate', 'AuthRequest', '-'], { input: '{not json' }).status).toBe(2);
+  });
+
+  it('demo validates every example and prints the summary table', () => {
+    const run = runCli(['demo']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/area\s+message\s+provenance\s+valid ok\s+invalid ok\s+result/);
+    expect(run.stdout).toMatch(/\d+ message types, \d+ examples accepted, \d+ invalid examples rejected where their spec says, 0 failing/);
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+});

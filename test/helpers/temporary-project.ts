@@ -1,0 +1,24 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A throw-away copy of this repository's spec/ and generated/, for tests that change them. */
+export function temporaryProject(): { root: string; remove(): void } {
+  const root = mkdtempSync(path.join(tmpdir(), 'jpkigen-test-'));
+  cpSync(path.join(repositoryRoot, 'spec'), path.join(root, 'spec'), { recursive: true });
+  cpSync(path.join(repositoryRoot, 'generated'), path.join(root, 'generated'), { recursive: true });
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Every file below a folder with its content, to compare a tree before and after. */
+export function snapshotTree(folder: string): Record<string, string> {
+  const snapshot: Record<string, string> = {};
+  for (const name of readdirSync(folder, { recursive: true }) as string[]) {
+    const file = path.join(folder, name);
+    if (statSync(file).isFile()) snapshot[name] = readFileSync(file, 'utf8');
+  }
+  return snapshot;
+}
