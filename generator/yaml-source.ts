@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { SpecError, type SourceLocation } from './spec-error.js';
 
 /** A parsed YAML spec file that can say where any JSON pointer inside it was written. */
@@ -22,7 +22,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       `well-formed YAML: ${firstError.message.split('\n')[0] ?? firstError.code}`,
     );
   }
-  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  const value = documentValue(file, document, lineCounter);
   return {
     file,
     text,
@@ -35,14 +35,44 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   };
 }
 
-/** Splits an RFC 6901 JSON pointer into unescaped segments. */
+/** The document as plain data; an alias to an undefined anchor, or an alias bomb, is a syntax error. */
+function documentValue(file: string, document: Document, lineCounter: LineCounter): unknown {
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    let offset = 0;
+    visit(document, {
+      Alias(_key, node) {
+        if (node.resolve(document) !== undefined) return undefined;
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const position = lineCounter.linePos(offset);
+    throw new SpecError('SPEC_SYNTAX', { file, line: position.line, column: position.col }, `well-formed YAML: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Splits an RFC 6901 JSON pointer into unescaped segments. The URI fragment form (`#/a%20b`)
+ * is percent-decoded as well; a malformed escape is kept literally.
+ */
 export function pointerSegments(pointer: string): string[] {
-  if (pointer === '' || pointer === '#') return [];
-  return pointer
-    .replace(/^#/, '')
+  const isFragment = pointer.startsWith('#');
+  const body = isFragment ? pointer.slice(1) : pointer;
+  if (body === '') return [];
+  return body
     .slice(1)
     .split('/')
-    .map((segment) => decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~'));
+    .map((segment) => (isFragment ? percentDecoded(segment) : segment).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function percentDecoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export function pointerFromSegments(segments: readonly (string | number)[]): string {

@@ -1089,6 +1089,128 @@ describe('Problem (spec/messages/common/problem.yaml)', () => {
   });
 });
 
+describe('ProcessStatus (spec/messages/tsm/process-status.yaml)', () => {
+  const { parse, is } = messageDescriptors.ProcessStatus;
+
+  it('accepts example 0', () => {
+    const value: unknown = {
+      processId: '2b1a0c9d-8e7f-4a6b-9c5d-4e3f2a1b0c9d',
+      serviceInstanceId: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      operation: 'deploy',
+      status: 'running',
+      progress: 40,
+      callerId: '3B7C1A2D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F9',
+      resultingState: { state: 'UnderDeployment', subState: 'Installed' },
+      requestedAt: '2025-03-01T09:00:05.120Z',
+      startedAt: '2025-03-01T09:00:05.301Z',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 1', () => {
+    const value: unknown = {
+      processId: '3c2b1a0d-9e8f-4b7a-8d6c-5f4e3a2b1c0d',
+      serviceInstanceId: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      operation: 'deploy',
+      status: 'succeeded',
+      progress: 100,
+      resultingState: { state: 'Deployed', subState: 'Operational' },
+      requestedAt: '2025-03-01T09:00:05.120Z',
+      startedAt: '2025-03-01T09:00:05.301Z',
+      finishedAt: '2025-03-01T09:02:41.512Z',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 2', () => {
+    const value: unknown = {
+      processId: '4d3c2b1a-0e9f-4c8b-9a7d-6e5f4a3b2c1d',
+      serviceInstanceId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+      operation: 'update',
+      status: 'failed',
+      progress: 55,
+      error: {
+        category: 'SECURE_COMPONENT_ERROR',
+        code: 7,
+        message: 'Secure component error: no space available',
+        processId: '4d3c2b1a-0e9f-4c8b-9a7d-6e5f4a3b2c1d',
+      },
+      resultingState: { state: 'InError' },
+      requestedAt: '2025-02-14T05:29:40.000Z',
+      startedAt: '2025-02-14T05:29:40.210Z',
+      finishedAt: '2025-02-14T05:30:12.004Z',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 3', () => {
+    const value: unknown = {
+      processId: '5e4d3c2b-1a0f-4d9c-8b7a-6f5e4d3c2b1a',
+      serviceInstanceId: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      operation: 'suspend',
+      status: 'pending',
+      progress: 0,
+      requestedAt: '2025-04-02T11:00:00.000Z',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: a failed process must carry its error', () => {
+    const value: unknown = {
+      processId: '4d3c2b1a-0e9f-4c8b-9a7d-6e5f4a3b2c1d',
+      serviceInstanceId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+      operation: 'update',
+      status: 'failed',
+      progress: 55,
+      requestedAt: '2025-02-14T05:29:40.000Z',
+      startedAt: '2025-02-14T05:29:40.210Z',
+      finishedAt: '2025-02-14T05:30:12.004Z',
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'required' }]);
+  });
+
+  it('rejects: a succeeded process is at 100 % and has no error', () => {
+    const value: unknown = {
+      processId: '3c2b1a0d-9e8f-4b7a-8d6c-5f4e3a2b1c0d',
+      serviceInstanceId: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      operation: 'deploy',
+      status: 'succeeded',
+      progress: 90,
+      error: { category: 'INTERNAL_ERROR', code: 2, message: 'Internal error: none' },
+      requestedAt: '2025-03-01T09:00:05.120Z',
+      startedAt: '2025-03-01T09:00:05.301Z',
+      finishedAt: '2025-03-01T09:02:41.512Z',
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [
+      { pointer: '/progress', keyword: 'const' },
+      { pointer: '/error', keyword: 'false schema' },
+    ]);
+  });
+
+  it('rejects: progress is a percentage and operations are the TR life-cycle operations', () => {
+    const value: unknown = {
+      processId: '2b1a0c9d-8e7f-4a6b-9c5d-4e3f2a1b0c9d',
+      serviceInstanceId: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      operation: 'install',
+      status: 'running',
+      progress: 140,
+      requestedAt: '2025-03-01T09:00:05.120Z',
+      startedAt: '2025-03-01T09:00:05.301Z',
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [
+      { pointer: '/operation', keyword: 'enum' },
+      { pointer: '/progress', keyword: 'maximum' },
+    ]);
+  });
+});
+
 describe('RevocationReason (spec/messages/revocation/revocation-reason.yaml)', () => {
   const { parse, is } = messageDescriptors.RevocationReason;
 
@@ -1251,31 +1373,292 @@ describe('RevocationStatusQuery (spec/messages/revocation/revocation-status-quer
   });
 });
 
-describe('SignatureAlgorithm (spec/messages/common/signature-algorithm.yaml)', () => {
-  const { parse, is } = messageDescriptors.SignatureAlgorithm;
+describe('SecureComponentProfile (spec/messages/tsm/secure-component-profile.yaml)', () => {
+  const { parse, is } = messageDescriptors.SecureComponentProfile;
 
   it('accepts example 0', () => {
-    const value: unknown = 'RSASSA-PKCS1-v1_5';
+    const value: unknown = {
+      id: '7c6b5a49-3827-4615-a4f3-e2d1c0b9a897',
+      name: 'Example eSE 3 (JCOP 4.7)',
+      scType: 'EMBEDDED_SE',
+      manufacturer: 'Example Semiconductor',
+      model: 'EX-SE3',
+      hardwarePlatform: 'P62G98',
+      os: 'JCOP',
+      osVersion: '4.7',
+      javaCardVersion: '3.0.5',
+      gpCardSpecVersion: '2.3.1',
+      scp03IParameter: '70',
+      supportedAesKeyLengths: [128, 192, 256],
+      availableNonVolatileMemory: 262144,
+      availableVolatileMemory: 8192,
+      admitted: true,
+      admittedAt: '2024-12-02T01:00:00Z',
+    };
     expect(is(value)).toBe(true);
     expect(parse(value)).toBe(value);
   });
 
   it('accepts example 1', () => {
-    const value: unknown = 'RSA-PSS';
+    const value: unknown = {
+      id: '8d7c6b5a-4938-4726-b5f4-e3d2c1b0a9f8',
+      name: 'Example eSE 4 (candidate)',
+      scType: 'EMBEDDED_SE',
+      manufacturer: 'Example Semiconductor',
+      model: 'EX-SE4',
+      hardwarePlatform: 'S9FD2EE',
+      os: 'GTO',
+      osVersion: '3.1',
+      javaCardVersion: '3.0.4',
+      gpCardSpecVersion: '2.2.1',
+      scp03IParameter: '10',
+      supportedAesKeyLengths: [128],
+      availableNonVolatileMemory: 131072,
+      admitted: false,
+    };
     expect(is(value)).toBe(true);
     expect(parse(value)).toBe(value);
   });
 
-  it('rejects: the JOSE name is not used', () => {
-    const value: unknown = 'RS256';
+  it('rejects: an admitted profile must say when it was admitted', () => {
+    const value: unknown = {
+      id: '7c6b5a49-3827-4615-a4f3-e2d1c0b9a897',
+      name: 'Example eSE 3 (JCOP 4.7)',
+      scType: 'EMBEDDED_SE',
+      manufacturer: 'Example Semiconductor',
+      model: 'EX-SE3',
+      hardwarePlatform: 'P62G98',
+      os: 'JCOP',
+      osVersion: '4.7',
+      javaCardVersion: '3.0.5',
+      gpCardSpecVersion: '2.3.1',
+      scp03IParameter: '70',
+      supportedAesKeyLengths: [128, 192, 256],
+      availableNonVolatileMemory: 262144,
+      admitted: true,
+    };
     expect(is(value)).toBe(false);
-    expectRejected(parse, value, [{ pointer: '', keyword: 'enum' }]);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'required' }]);
   });
 
-  it('rejects: the scheme is RSA-PSS, not RSASSA-PSS', () => {
-    const value: unknown = 'RSASSA-PSS';
+  it('rejects: SCP03 has no 512-bit keys, the i-parameter is one hex octet, and eSE is not a TR scType name', () => {
+    const value: unknown = {
+      id: '8d7c6b5a-4938-4726-b5f4-e3d2c1b0a9f8',
+      name: 'Example eSE 4 (candidate)',
+      scType: 'eSE',
+      manufacturer: 'Example Semiconductor',
+      model: 'EX-SE4',
+      hardwarePlatform: 'S9FD2EE',
+      os: 'GTO',
+      osVersion: '3.1',
+      javaCardVersion: '3.0.4',
+      gpCardSpecVersion: '2.2.1',
+      scp03IParameter: '0x70',
+      supportedAesKeyLengths: [128, 512],
+      availableNonVolatileMemory: 131072,
+      admitted: false,
+    };
     expect(is(value)).toBe(false);
-    expectRejected(parse, value, [{ pointer: '', keyword: 'enum' }]);
+    expectRejected(parse, value, [
+      { pointer: '/scType', keyword: 'enum' },
+      { pointer: '/scp03IParameter', keyword: 'pattern' },
+      { pointer: '/supportedAesKeyLengths/1', keyword: 'enum' },
+    ]);
+  });
+
+  it('rejects: a profile that is not admitted has no admission time', () => {
+    const value: unknown = {
+      id: '8d7c6b5a-4938-4726-b5f4-e3d2c1b0a9f8',
+      name: 'Example eSE 4 (candidate)',
+      scType: 'EMBEDDED_SE',
+      manufacturer: 'Example Semiconductor',
+      model: 'EX-SE4',
+      hardwarePlatform: 'S9FD2EE',
+      os: 'GTO',
+      osVersion: '3.1',
+      javaCardVersion: '3.0.4',
+      gpCardSpecVersion: '2.2.1',
+      scp03IParameter: '10',
+      supportedAesKeyLengths: [128],
+      availableNonVolatileMemory: 131072,
+      admitted: false,
+      admittedAt: '2024-12-02T01:00:00Z',
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '/admittedAt', keyword: 'false schema' }]);
+  });
+});
+
+describe('ServiceInstance (spec/messages/tsm/service-instance.yaml)', () => {
+  const { parse, is } = messageDescriptors.ServiceInstance;
+
+  it('accepts example 0', () => {
+    const value: unknown = {
+      id: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      serviceId: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      serviceVersionTag: '1.2.0',
+      flavorId: '5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c',
+      secureComponentProfileId: '7c6b5a49-3827-4615-a4f3-e2d1c0b9a897',
+      secureComponentId: '4790A1B2C3D4E5F60011',
+      deviceId: '0f1e2d3c-4b5a-4697-8877-66554433aa22',
+      reader: 'eSE1',
+      state: { state: 'Deployed', subState: 'Operational' },
+      orphaned: false,
+      createdAt: '2025-03-01T09:00:00.000Z',
+      updatedAt: '2025-03-01T09:02:41.512Z',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 1', () => {
+    const value: unknown = {
+      id: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+      serviceId: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      serviceVersionTag: '1.1.3',
+      flavorId: '3c2b1a09-f8e7-4d6c-9b5a-4f3e2d1c0b9a',
+      secureComponentProfileId: '6b5a4938-2716-4504-93f2-e1d0c9b8a796',
+      secureComponentId: '4790A1B2C3D4E5F60022',
+      deviceId: '1e2d3c4b-5a69-4788-9766-554433aa2211',
+      reader: 'eSE1',
+      state: { state: 'InError' },
+      orphaned: true,
+      createdAt: '2024-11-20T01:00:00.000Z',
+      updatedAt: '2025-02-14T05:30:12.004Z',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: a NotDeployed instance cannot be orphaned', () => {
+    const value: unknown = {
+      id: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      serviceId: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      serviceVersionTag: '1.2.0',
+      flavorId: '5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c',
+      secureComponentProfileId: '7c6b5a49-3827-4615-a4f3-e2d1c0b9a897',
+      secureComponentId: '4790A1B2C3D4E5F60011',
+      deviceId: '0f1e2d3c-4b5a-4697-8877-66554433aa22',
+      reader: 'eSE1',
+      state: { state: 'NotDeployed' },
+      orphaned: true,
+      createdAt: '2025-03-01T09:00:00.000Z',
+      updatedAt: '2025-03-01T09:00:00.000Z',
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '/orphaned', keyword: 'const' }]);
+  });
+
+  it('rejects: an invalid sub-state and a version tag that is not major.minor.revision', () => {
+    const value: unknown = {
+      id: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      serviceId: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      serviceVersionTag: 'v1.2',
+      flavorId: '5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c',
+      secureComponentProfileId: '7c6b5a49-3827-4615-a4f3-e2d1c0b9a897',
+      secureComponentId: '4790A1B2C3D4E5F60011',
+      deviceId: '0f1e2d3c-4b5a-4697-8877-66554433aa22',
+      reader: 'eSE1',
+      state: { state: 'Deployed', subState: 'Installed' },
+      orphaned: false,
+      createdAt: '2025-03-01T09:00:00.000Z',
+      updatedAt: '2025-03-01T09:02:41.512Z',
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [
+      { pointer: '/serviceVersionTag', keyword: 'pattern' },
+      { pointer: '/state/subState', keyword: 'enum' },
+    ]);
+  });
+});
+
+describe('ServiceInstanceState (spec/messages/tsm/service-instance-state.yaml)', () => {
+  const { parse, is } = messageDescriptors.ServiceInstanceState;
+
+  it('accepts example 0', () => {
+    const value: unknown = { state: 'NotDeployed' };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 1', () => {
+    const value: unknown = { state: 'UnderDeployment', subState: 'Personalized' };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 2', () => {
+    const value: unknown = { state: 'Deployed', subState: 'Operational' };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 3', () => {
+    const value: unknown = { state: 'Deployed', subState: 'Suspended' };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 4', () => {
+    const value: unknown = { state: 'InError' };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: Suspended is a sub-state of Deployed, not of UnderDeployment', () => {
+    const value: unknown = { state: 'UnderDeployment', subState: 'Suspended' };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '/subState', keyword: 'enum' }]);
+  });
+
+  it('rejects: Deployed needs its sub-state', () => {
+    const value: unknown = { state: 'Deployed' };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'required' }]);
+  });
+
+  it('rejects: NotDeployed has no sub-state', () => {
+    const value: unknown = { state: 'NotDeployed', subState: 'Initialized' };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'additionalProperties' }]);
+  });
+
+  it('rejects: Terminated is not a state (termination removes the instance)', () => {
+    const value: unknown = { state: 'Terminated' };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'discriminator' }]);
+  });
+});
+
+describe('ServiceProvider (spec/messages/tsm/service-provider.yaml)', () => {
+  const { parse, is } = messageDescriptors.ServiceProvider;
+
+  it('accepts example 0', () => {
+    const value: unknown = {
+      id: '0a9b8c7d-6e5f-4a3b-9c1d-0e9f8a7b6c5d',
+      name: '地方公共団体情報システム機構 (J-LIS) — JPKI',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 1', () => {
+    const value: unknown = {
+      id: '1b0a9c8d-7e6f-4b4a-8d2c-1f0e9d8c7b6a',
+      name: '見本トラストサービス株式会社',
+      corporateNumber: '1234567890123',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: the id is assigned by the TSM as a UUID, and the name is required', () => {
+    const value: unknown = { id: 'SP-1' };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [
+      { pointer: '', keyword: 'required' },
+      { pointer: '/id', keyword: 'format' },
+    ]);
   });
 });
 
@@ -1436,6 +1819,34 @@ describe('SignResponse (spec/messages/mynaportal/sign-response.yaml)', () => {
   });
 });
 
+describe('SignatureAlgorithm (spec/messages/common/signature-algorithm.yaml)', () => {
+  const { parse, is } = messageDescriptors.SignatureAlgorithm;
+
+  it('accepts example 0', () => {
+    const value: unknown = 'RSASSA-PKCS1-v1_5';
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 1', () => {
+    const value: unknown = 'RSA-PSS';
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: the JOSE name is not used', () => {
+    const value: unknown = 'RS256';
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'enum' }]);
+  });
+
+  it('rejects: the scheme is RSA-PSS, not RSASSA-PSS', () => {
+    const value: unknown = 'RSASSA-PSS';
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'enum' }]);
+  });
+});
+
 describe('TokenType (spec/messages/common/token-type.yaml)', () => {
   const { parse, is } = messageDescriptors.TokenType;
 
@@ -1465,6 +1876,100 @@ describe('TokenType (spec/messages/common/token-type.yaml)', () => {
 
   it('rejects: labels are upper case', () => {
     const value: unknown = 'jpkiapgpsetoken';
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'enum' }]);
+  });
+});
+
+describe('TsmError (spec/messages/tsm/tsm-error.yaml)', () => {
+  const { parse, is } = messageDescriptors.TsmError;
+
+  it('accepts example 0', () => {
+    const value: unknown = {
+      category: 'NOT_FOUND',
+      code: 17,
+      message: 'Not found: serviceInstanceId d8c791a1-c39e-41f7-a2ec-f8cdfb57406a does not exist',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 1', () => {
+    const value: unknown = {
+      category: 'UNDER_MAINTENANCE',
+      code: 19,
+      message: 'Under maintenance: The system is currently not available, please try again later.',
+      retryAfterSeconds: 900,
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 2', () => {
+    const value: unknown = {
+      category: 'NO_ELIGIBLE_SC',
+      code: 8,
+      message: 'No eligible SC: secure component profile of eSE1 is not admitted for this flavor',
+      processId: '2b1a0c9d-8e7f-4a6b-9c5d-4e3f2a1b0c9d',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: the number does not match the category', () => {
+    const value: unknown = {
+      category: 'NOT_FOUND',
+      code: 14,
+      message: 'Not found: serviceId 910bbd5a-1749-4737-b855-a520f1bc9da4 does not exist',
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '/code', keyword: 'const' }]);
+  });
+
+  it("rejects: the message must start with the category's prefix, and retry hints are only for overload or maintenance", () => {
+    const value: unknown = {
+      category: 'SC_INACCESSIBLE',
+      code: 9,
+      message: 'Access to SC failed',
+      retryAfterSeconds: 60,
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [
+      { pointer: '/message', keyword: 'pattern' },
+      { pointer: '/retryAfterSeconds', keyword: 'false schema' },
+    ]);
+  });
+});
+
+describe('TsmErrorCategory (spec/messages/tsm/tsm-error-category.yaml)', () => {
+  const { parse, is } = messageDescriptors.TsmErrorCategory;
+
+  it('accepts example 0', () => {
+    const value: unknown = 'NOT_FOUND';
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 1', () => {
+    const value: unknown = 'OVERLOAD_PROTECTION';
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 2', () => {
+    const value: unknown = 'DEVICE_INTEGRITY_CHECK_FAILED';
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: 0 (success) is not a category, and categories are named, not numbered, here', () => {
+    const value: unknown = 'NO_ERROR';
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'enum' }]);
+  });
+
+  it("rejects: the Java enum's TSMS_ spelling is not the TR category name", () => {
+    const value: unknown = 'TSMS_NOT_AVAILABLE';
     expect(is(value)).toBe(false);
     expectRejected(parse, value, [{ pointer: '', keyword: 'enum' }]);
   });
@@ -1750,17 +2255,18 @@ describe('VerificationRequest (spec/messages/verifier/verification-request.yaml)
     expectRejected(parse, value, [{ pointer: '/content/digest', keyword: 'pattern' }]);
   });
 
-  it('rejects: a hex DigestInfo is not base64url DER, and the certificate is required', () => {
+  it('rejects: a hex DigestInfo is not base64url DER, a DigestInfo cannot go with RSA-PSS, and the certificate is required', () => {
     const value: unknown = {
       content: { kind: 'digestInfo', digestInfo: '3031300d060960864801650304020105000420' },
       signature:
         'W0chzo6DdyHcZzgTy-POHPUfFv0JBL1EJ5Dwrg2G2HvmU8fgZSYvv2iA8heWxoKAUY60WmrQLMP5fk_Vl0pmwTyINKPPvLnNGk0bGzZ6Zy69bGKmH_1jYSczv7wXxO4SnbZ_6Z9SHKAACaT-U3oGm0VSSYnk9Gq7heEXon6hqYy8Yo_ADLBzKBKCbzF-t2rFgmBuZCQ_2BLCyTadSKs3dk3g5bUlhO6y48RaDqgtV27t-KzaBTzHnuhV_v9PBtSiTFVChl2dSEdtpj-6opy4mdWkvC0NRNt1GgZv_pV_nRQXaCHivq0spAapFgtFw1kQWQFjNWHiHQWJdBG3N7772A',
-      signatureAlgorithm: 'RSASSA-PKCS1-v1_5',
+      signatureAlgorithm: 'RSA-PSS',
       hashAlgorithm: 'SHA-256',
     };
     expect(is(value)).toBe(false);
     expectRejected(parse, value, [
       { pointer: '', keyword: 'required' },
+      { pointer: '/content/digestInfo', keyword: 'minLength' },
       { pointer: '/content/digestInfo', keyword: 'pattern' },
       { pointer: '/signatureAlgorithm', keyword: 'const' },
     ]);

@@ -18,13 +18,20 @@ import type {
   LinkageList,
   LinkageRecord,
   Problem,
+  ProcessStatus,
   RevocationReason,
   RevocationStatus,
   RevocationStatusQuery,
-  SignatureAlgorithm,
+  SecureComponentProfile,
+  ServiceInstance,
+  ServiceInstanceState,
+  ServiceProvider,
   SignRequest,
   SignResponse,
+  SignatureAlgorithm,
   TokenType,
+  TsmError,
+  TsmErrorCategory,
   VerificationDecision,
   VerificationReasonCode,
   VerificationRequest,
@@ -214,6 +221,16 @@ export function isProblem(json: unknown): json is Problem {
   return validators.validateProblem(json);
 }
 
+/** Returns `json` typed as ProcessStatus, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseProcessStatus(json: unknown): ProcessStatus {
+  return parseWithValidator<ProcessStatus>(validators.validateProcessStatus, json, 'ProcessStatus');
+}
+
+/** True when `json` is a valid ProcessStatus. */
+export function isProcessStatus(json: unknown): json is ProcessStatus {
+  return validators.validateProcessStatus(json);
+}
+
 /** Returns `json` typed as RevocationReason, or throws a ValidationError that lists every failure with its JSON pointer. */
 export function parseRevocationReason(json: unknown): RevocationReason {
   return parseWithValidator<RevocationReason>(validators.validateRevocationReason, json, 'RevocationReason');
@@ -248,14 +265,52 @@ export function isRevocationStatusQuery(json: unknown): json is RevocationStatus
   return validators.validateRevocationStatusQuery(json);
 }
 
-/** Returns `json` typed as SignatureAlgorithm, or throws a ValidationError that lists every failure with its JSON pointer. */
-export function parseSignatureAlgorithm(json: unknown): SignatureAlgorithm {
-  return parseWithValidator<SignatureAlgorithm>(validators.validateSignatureAlgorithm, json, 'SignatureAlgorithm');
+/** Returns `json` typed as SecureComponentProfile, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseSecureComponentProfile(json: unknown): SecureComponentProfile {
+  return parseWithValidator<SecureComponentProfile>(
+    validators.validateSecureComponentProfile,
+    json,
+    'SecureComponentProfile',
+  );
 }
 
-/** True when `json` is a valid SignatureAlgorithm. */
-export function isSignatureAlgorithm(json: unknown): json is SignatureAlgorithm {
-  return validators.validateSignatureAlgorithm(json);
+/** True when `json` is a valid SecureComponentProfile. */
+export function isSecureComponentProfile(json: unknown): json is SecureComponentProfile {
+  return validators.validateSecureComponentProfile(json);
+}
+
+/** Returns `json` typed as ServiceInstance, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseServiceInstance(json: unknown): ServiceInstance {
+  return parseWithValidator<ServiceInstance>(validators.validateServiceInstance, json, 'ServiceInstance');
+}
+
+/** True when `json` is a valid ServiceInstance. */
+export function isServiceInstance(json: unknown): json is ServiceInstance {
+  return validators.validateServiceInstance(json);
+}
+
+/** Returns `json` typed as ServiceInstanceState, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseServiceInstanceState(json: unknown): ServiceInstanceState {
+  return parseWithValidator<ServiceInstanceState>(
+    validators.validateServiceInstanceState,
+    json,
+    'ServiceInstanceState',
+  );
+}
+
+/** True when `json` is a valid ServiceInstanceState. */
+export function isServiceInstanceState(json: unknown): json is ServiceInstanceState {
+  return validators.validateServiceInstanceState(json);
+}
+
+/** Returns `json` typed as ServiceProvider, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseServiceProvider(json: unknown): ServiceProvider {
+  return parseWithValidator<ServiceProvider>(validators.validateServiceProvider, json, 'ServiceProvider');
+}
+
+/** True when `json` is a valid ServiceProvider. */
+export function isServiceProvider(json: unknown): json is ServiceProvider {
+  return validators.validateServiceProvider(json);
 }
 
 /** Returns `json` typed as SignRequest, or throws a ValidationError that lists every failure with its JSON pointer. */
@@ -278,6 +333,16 @@ export function isSignResponse(json: unknown): json is SignResponse {
   return validators.validateSignResponse(json);
 }
 
+/** Returns `json` typed as SignatureAlgorithm, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseSignatureAlgorithm(json: unknown): SignatureAlgorithm {
+  return parseWithValidator<SignatureAlgorithm>(validators.validateSignatureAlgorithm, json, 'SignatureAlgorithm');
+}
+
+/** True when `json` is a valid SignatureAlgorithm. */
+export function isSignatureAlgorithm(json: unknown): json is SignatureAlgorithm {
+  return validators.validateSignatureAlgorithm(json);
+}
+
 /** Returns `json` typed as TokenType, or throws a ValidationError that lists every failure with its JSON pointer. */
 export function parseTokenType(json: unknown): TokenType {
   return parseWithValidator<TokenType>(validators.validateTokenType, json, 'TokenType');
@@ -286,6 +351,26 @@ export function parseTokenType(json: unknown): TokenType {
 /** True when `json` is a valid TokenType. */
 export function isTokenType(json: unknown): json is TokenType {
   return validators.validateTokenType(json);
+}
+
+/** Returns `json` typed as TsmError, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseTsmError(json: unknown): TsmError {
+  return parseWithValidator<TsmError>(validators.validateTsmError, json, 'TsmError');
+}
+
+/** True when `json` is a valid TsmError. */
+export function isTsmError(json: unknown): json is TsmError {
+  return validators.validateTsmError(json);
+}
+
+/** Returns `json` typed as TsmErrorCategory, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseTsmErrorCategory(json: unknown): TsmErrorCategory {
+  return parseWithValidator<TsmErrorCategory>(validators.validateTsmErrorCategory, json, 'TsmErrorCategory');
+}
+
+/** True when `json` is a valid TsmErrorCategory. */
+export function isTsmErrorCategory(json: unknown): json is TsmErrorCategory {
+  return validators.validateTsmErrorCategory(json);
 }
 
 /** Returns `json` typed as VerificationDecision, or throws a ValidationError that lists every failure with its JSON pointer. */
@@ -475,6 +560,14 @@ export const messageDescriptors = {
     parse: parseProblem,
     is: isProblem,
   } satisfies MessageDescriptor<Problem>,
+  ProcessStatus: {
+    name: 'ProcessStatus',
+    provenance: 'modelled',
+    specFile: 'spec/messages/tsm/process-status.yaml',
+    validate: validators.validateProcessStatus,
+    parse: parseProcessStatus,
+    is: isProcessStatus,
+  } satisfies MessageDescriptor<ProcessStatus>,
   RevocationReason: {
     name: 'RevocationReason',
     provenance: 'public',
@@ -499,14 +592,38 @@ export const messageDescriptors = {
     parse: parseRevocationStatusQuery,
     is: isRevocationStatusQuery,
   } satisfies MessageDescriptor<RevocationStatusQuery>,
-  SignatureAlgorithm: {
-    name: 'SignatureAlgorithm',
+  SecureComponentProfile: {
+    name: 'SecureComponentProfile',
+    provenance: 'modelled',
+    specFile: 'spec/messages/tsm/secure-component-profile.yaml',
+    validate: validators.validateSecureComponentProfile,
+    parse: parseSecureComponentProfile,
+    is: isSecureComponentProfile,
+  } satisfies MessageDescriptor<SecureComponentProfile>,
+  ServiceInstance: {
+    name: 'ServiceInstance',
+    provenance: 'modelled',
+    specFile: 'spec/messages/tsm/service-instance.yaml',
+    validate: validators.validateServiceInstance,
+    parse: parseServiceInstance,
+    is: isServiceInstance,
+  } satisfies MessageDescriptor<ServiceInstance>,
+  ServiceInstanceState: {
+    name: 'ServiceInstanceState',
     provenance: 'public',
-    specFile: 'spec/messages/common/signature-algorithm.yaml',
-    validate: validators.validateSignatureAlgorithm,
-    parse: parseSignatureAlgorithm,
-    is: isSignatureAlgorithm,
-  } satisfies MessageDescriptor<SignatureAlgorithm>,
+    specFile: 'spec/messages/tsm/service-instance-state.yaml',
+    validate: validators.validateServiceInstanceState,
+    parse: parseServiceInstanceState,
+    is: isServiceInstanceState,
+  } satisfies MessageDescriptor<ServiceInstanceState>,
+  ServiceProvider: {
+    name: 'ServiceProvider',
+    provenance: 'public',
+    specFile: 'spec/messages/tsm/service-provider.yaml',
+    validate: validators.validateServiceProvider,
+    parse: parseServiceProvider,
+    is: isServiceProvider,
+  } satisfies MessageDescriptor<ServiceProvider>,
   SignRequest: {
     name: 'SignRequest',
     provenance: 'modelled',
@@ -523,6 +640,14 @@ export const messageDescriptors = {
     parse: parseSignResponse,
     is: isSignResponse,
   } satisfies MessageDescriptor<SignResponse>,
+  SignatureAlgorithm: {
+    name: 'SignatureAlgorithm',
+    provenance: 'public',
+    specFile: 'spec/messages/common/signature-algorithm.yaml',
+    validate: validators.validateSignatureAlgorithm,
+    parse: parseSignatureAlgorithm,
+    is: isSignatureAlgorithm,
+  } satisfies MessageDescriptor<SignatureAlgorithm>,
   TokenType: {
     name: 'TokenType',
     provenance: 'public',
@@ -531,6 +656,22 @@ export const messageDescriptors = {
     parse: parseTokenType,
     is: isTokenType,
   } satisfies MessageDescriptor<TokenType>,
+  TsmError: {
+    name: 'TsmError',
+    provenance: 'public',
+    specFile: 'spec/messages/tsm/tsm-error.yaml',
+    validate: validators.validateTsmError,
+    parse: parseTsmError,
+    is: isTsmError,
+  } satisfies MessageDescriptor<TsmError>,
+  TsmErrorCategory: {
+    name: 'TsmErrorCategory',
+    provenance: 'public',
+    specFile: 'spec/messages/tsm/tsm-error-category.yaml',
+    validate: validators.validateTsmErrorCategory,
+    parse: parseTsmErrorCategory,
+    is: isTsmErrorCategory,
+  } satisfies MessageDescriptor<TsmErrorCategory>,
   VerificationDecision: {
     name: 'VerificationDecision',
     provenance: 'modelled',

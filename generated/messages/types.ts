@@ -76,25 +76,33 @@ export interface BasicFourInfo {
  * @provenance public — shared/reference/jpki.md §1.3 (EF 0001 signature certificate, EF 000A user-authentication certificate)
  */
 export type CertificateKind = 'signature' | 'userAuthentication';
+
 /**
  * The facts a verifier or a service needs about one JPKI end-entity certificate, taken from the certificate itself: serial, issuer and subject names, validity, which of the two certificates it is, whether it lives on the card or on a smartphone, and its certificate policies. Names are written as the certificate orders them (most significant RDN first), `attr=value` joined by ", " — the form shared/reference/jpki.md §2 uses (not RFC 4514, which reverses the order).
  *
  * @provenance modelled — Our projection of an X.509 certificate; the field values follow the public JPKI profiles in shared/reference/jpki.md §2.1–2.4. The official certificate profile (プロファイル仕様書) is not public.
  */
-export type CertificateSummary = {
+export interface CertificateSummary {
   serialNumber: CertificateSerial;
-  issuer: DistinguishedName; /** The issuing CA generation, resolved from the AuthorityKeyIdentifier (absent when the issuer is not a known JPKI CA). */
+  issuer: DistinguishedName;
+  /** The issuing CA generation, resolved from the AuthorityKeyIdentifier (absent when the issuer is not a known JPKI CA). */
   issuerCaId?: JpkiCaId;
   subject: DistinguishedName;
-  notBefore: string; /** JPKI certificates end at 14:59:59Z (23:59:59 JST) on the holder's birthday. */
+  notBefore: string;
+  /** JPKI certificates end at 14:59:59Z (23:59:59 JST) on the holder's birthday. */
   notAfter: string;
   certificateKind: CertificateKind;
-  carrier: CertificateCarrier; /** certificatePolicies OIDs. Card: `1.2.392.200149.8.5.1.1.20` (signature), `1.2.392.200149.8.5.1.3.30` (user authentication), `1.2.392.200149.8.5.1.0.20` (signature, test cards). Smartphone: the mobile arc is modelled (the public record mentions `1.2.392.200149.8.5.1.1.40` only unverified); see spec/profiles.
+  carrier: CertificateCarrier;
+  /**
+   * certificatePolicies OIDs. Card: `1.2.392.200149.8.5.1.1.20` (signature), `1.2.392.200149.8.5.1.3.30` (user authentication), `1.2.392.200149.8.5.1.0.20` (signature, test cards). Smartphone: the mobile arc is modelled (the public record mentions `1.2.392.200149.8.5.1.1.40` only unverified); see spec/profiles.
    *
-   * @provenance public — shared/reference/jpki.md §2.2, §2.3 (card policy OIDs), §2.4 (mobile OID unverified) */
-  policyOids: ObjectIdentifier[]; /** SHA-256 of the certificate's DER encoding, uppercase hex. */
+   * @provenance public — shared/reference/jpki.md §2.2, §2.3 (card policy OIDs), §2.4 (mobile OID unverified)
+   */
+  policyOids: ObjectIdentifier[];
+  /** SHA-256 of the certificate's DER encoding, uppercase hex. */
   sha256Fingerprint?: Sha256Hex;
-} & unknown;
+}
+
 /**
  * A certificate serial number: the positive INTEGER's value as uppercase hex with an even number of digits (leading zero octets kept as issued), at most 20 octets (RFC 5280 §4.1.2.2). JPKI end-entity serials are 4 octets (e.g. `018C…`); CA serials are e.g. `01`, `06D18006`.
  *
@@ -131,27 +139,35 @@ export type DerCertificate = string;
  * @provenance public — FIPS 180-4 (SHA-256 output is 32 octets)
  */
 export type Sha256Hex = string;
+
 /**
  * One municipality's CRL of one JPKI CA. End-entity certificates name their CRL by a directoryName `C=JP, O=JPKI, OU=JPKI for user authentication | JPKI for digital signature, OU=CRL Distribution Points, OU=<prefecture romaji>, CN=<municipality romaji> CRLDP`, partitioned by the municipality that issued the certificate. The directory is not on the public internet; the simulated CA publishes each CRL at `url` with its digest and size so a verifier can fetch and check it.
  *
  * @provenance modelled — The directoryName layout and per-municipality partitioning are public (shared/reference/jpki.md §2.2, §2.3, §2.7, parsed from real certificates); the URL, digest and size fields are our publication model (CRLs are provided only to registered verifiers, jpki.md §2.7).
  */
-export type CrlDistributionPoint = {
+export interface CrlDistributionPoint {
   caId: JpkiCaId;
-  certificateKind: CertificateKind; /** 全国地方公共団体コード without the check digit (5 digits; the first two are the prefecture 01–47).
+  certificateKind: CertificateKind;
+  /**
+   * 全国地方公共団体コード without the check digit (5 digits; the first two are the prefecture 01–47).
    *
-   * @provenance public — JIS X 0401/0402 local government codes; shared/reference/jpki.md §2.2 (CN ends with the 5-digit code) */
-  municipalityCode: string; /** Prefecture in romaji as in the directoryName (e.g. Tokyo-to). */
-  prefecture: string; /** Municipality in romaji as in the directoryName (e.g. Chiyoda-ku). */
+   * @provenance public — JIS X 0401/0402 local government codes; shared/reference/jpki.md §2.2 (CN ends with the 5-digit code)
+   */
+  municipalityCode: string;
+  /** Prefecture in romaji as in the directoryName (e.g. Tokyo-to). */
+  prefecture: string;
+  /** Municipality in romaji as in the directoryName (e.g. Chiyoda-ku). */
   municipality: string;
   directoryName: DistinguishedName;
   url: string;
   crlNumber: number;
   thisUpdate: string;
-  nextUpdate: string; /** SHA-256 of the DER CRL, uppercase hex. */
-  sha256: Sha256Hex; /** Size of the DER CRL in octets. */
+  nextUpdate: string;
+  /** SHA-256 of the DER CRL, uppercase hex. */
+  sha256: Sha256Hex;
+  /** Size of the DER CRL in octets. */
   size: number;
-} & unknown;
+}
 
 /**
  * Everything a verifier fetches to hold JPKI revocation information locally (CRL提供方式): per CA generation, the ARL (the CA's own CRL, named by the CA's DN, for CA certificates), the per-municipality CRLs and the linkage list, each with URL, freshness, digest and size. A verifier refreshes what changed (compare sha256) daily.
@@ -189,24 +205,31 @@ export interface PublishedRevocationFile {
  *
  * @provenance modelled — After the JPKI Android intent API's result / err_code / detail_code extras (shared/reference/jpki.md §4.2) and the card's retry counters and status words (jpki.md §1.7: 63Cx wrong PIN with x remaining; 63C0, 6983, 6984 blocked). The code names and the JSON shape are ours.
  */
-export type ExternalInterfaceError = {
-  messageType: 'error'; /** The request's requestId; absent when the request could not be read. */
-  requestId?: string; /** The request's state, returned unchanged when the request could be read. */
+export interface ExternalInterfaceError {
+  messageType: 'error';
+  /** The request's requestId; absent when the request could not be read. */
+  requestId?: string;
+  /** The request's state, returned unchanged when the request could be read. */
   state?: string;
-  code: ExternalInterfaceErrorCode; /** Which secret failed — the 4-digit user-authentication PIN (EF `0018`) or the signature password (EF `001B`).
+  code: ExternalInterfaceErrorCode;
+  /**
+   * Which secret failed — the 4-digit user-authentication PIN (EF `0018`) or the signature password (EF `001B`).
    *
-   * @provenance public — shared/reference/jpki.md §1.3, §1.7 */
-  pinKind?:
-    | 'authPin'
-    | 'signPassword'; /** Tries left after a wrong PIN (SW `63Cx`, x ≥ 1); auth PIN at most 2, signature password at most 4.
+   * @provenance public — shared/reference/jpki.md §1.3, §1.7
+   */
+  pinKind?: 'authPin' | 'signPassword';
+  /**
+   * Tries left after a wrong PIN (SW `63Cx`, x ≥ 1); auth PIN at most 2, signature password at most 4.
    *
-   * @provenance public — shared/reference/jpki.md §1.7 (3 and 5 tries, 63Cx) */
-  remainingRetries?: number; /** Implementation-specific subcode (as the intent API's detail_code); not for program logic. */
-  detailCode?: number; /** Human-readable text for the service's logs or support; never contains a PIN, key or personal data. */
+   * @provenance public — shared/reference/jpki.md §1.7 (3 and 5 tries, 63Cx)
+   */
+  remainingRetries?: number;
+  /** Implementation-specific subcode (as the intent API's detail_code); not for program logic. */
+  detailCode?: number;
+  /** Human-readable text for the service's logs or support; never contains a PIN, key or personal data. */
   message: string;
-} & unknown &
-  unknown &
-  unknown;
+}
+
 /** userCancelled — the holder cancelled; pinIncorrect — wrong PIN/password, tries left; pinBlocked — the PIN/password is blocked (reset at the municipal office); cardNotFound — no card or token was presented in time; certificateNotFound — no (smartphone) certificate of that kind on this device; certificateRevoked, certificateExpired — the certificate cannot be used; serviceNotRegistered — no active whitelist entry for serviceId; callbackNotAllowed — callbackUri not in the whitelist entry; certificateKindNotAllowed — the entry does not allow this certificate kind; unsupportedDevice — no usable GP-SE / NFC; invalidRequest — the request does not match its message design; timeout — the request expired; internalError — anything else. */
 export type ExternalInterfaceErrorCode =
   | 'userCancelled'
@@ -228,43 +251,56 @@ export type ExternalInterfaceErrorCode =
  *
  * @provenance modelled — Our envelope for the external-interface answers (see the member messages); the official message design is not public.
  */
-export type ExternalInterfaceResult = { [key: string]: unknown } & (
-  AuthResponse | SignResponse | GetCertificateResponse | ExternalInterfaceError
-);
+export type ExternalInterfaceResult = {
+  [key: string]: unknown;
+} & (AuthResponse | SignResponse | GetCertificateResponse | ExternalInterfaceError);
+
 /**
  * A registered service asks the Mynaportal app for one of the holder's certificates without a signature (e.g. to register the holder, or to show 基本4情報 before signing). Reading the signature certificate (EF `0001`) needs the signature password on every token; reading the user-authentication certificate (EF `000A`) needs the auth PIN on a GP-SE token only.
  *
  * @provenance modelled — After the JPKI Android intent API's get-certificate commands (command_type 0x01001002 / 0x01002002 returning p_cert; which of the two selects which certificate is not public) and 0x01003002 (extract 基本4情報) — shared/reference/jpki.md §4.2 — carried in the same JSON envelope as AuthRequest. The official external-interface message design is not public.
  */
-export type GetCertificateRequest = {
-  messageType: 'getCertificateRequest'; /** The service's whitelist identifier (1–255 of [0-9a-zA-Z], as the デジタル認証アプリ client_id).
+export interface GetCertificateRequest {
+  messageType: 'getCertificateRequest';
+  /**
+   * The service's whitelist identifier (1–255 of [0-9a-zA-Z], as the デジタル認証アプリ client_id).
    *
-   * @provenance public — developers.digital.go.jp auth-and-sign authserver: client_id 1–255 [0-9a-zA-Z] */
+   * @provenance public — developers.digital.go.jp auth-and-sign authserver: client_id 1–255 [0-9a-zA-Z]
+   */
   serviceId: string;
-  requestId: string; /** Must equal one of the whitelist entry's callback URIs. */
+  requestId: string;
+  /** Must equal one of the whitelist entry's callback URIs. */
   callbackUri: string;
-  state: string; /** PKCE S256 code challenge (RFC 7636), 43 base64url characters. */
+  state: string;
+  /** PKCE S256 code challenge (RFC 7636), 43 base64url characters. */
   codeChallenge: string;
-  codeChallengeMethod: 'S256'; /** Which certificate to read; must be among the whitelist entry's allowed certificate kinds. */
-  certificateKind: CertificateKind; /** Also return the 基本4情報 decoded from the signature certificate (as intent command 0x01003002 does). Only meaningful with certificateKind `signature`. */
-  includeBasicFourInfo?: boolean; /** Also return the issuing CA certificate (EF `0002` or `000B`). */
+  codeChallengeMethod: 'S256';
+  /** Which certificate to read; must be among the whitelist entry's allowed certificate kinds. */
+  certificateKind: CertificateKind;
+  /** Also return the 基本4情報 decoded from the signature certificate (as intent command 0x01003002 does). Only meaningful with certificateKind `signature`. */
+  includeBasicFourInfo?: boolean;
+  /** Also return the issuing CA certificate (EF `0002` or `000B`). */
   includeCaCertificate?: boolean;
-} & unknown;
+}
+
 /**
  * The Mynaportal app's answer to a GetCertificateRequest: the requested certificate, optionally the issuing CA certificate, and — for the signature certificate when asked — its 基本4情報 decoded from the subjectAltName. basicFourInfo never appears with a user-authentication certificate.
  *
  * @provenance modelled — After the JPKI Android intent API results p_cert, name, address, gender, date_of_birth (shared/reference/jpki.md §4.2); the official message design is not public.
  */
-export type GetCertificateResponse = {
-  messageType: 'getCertificateResponse'; /** The GetCertificateRequest's requestId. */
+export interface GetCertificateResponse {
+  messageType: 'getCertificateResponse';
+  /** The GetCertificateRequest's requestId. */
   requestId: string;
   state: string;
   certificateKind: CertificateKind;
-  certificate: DerCertificate; /** The issuing CA certificate (EF `0002` for signature, `000B` for user authentication). */
+  certificate: DerCertificate;
+  /** The issuing CA certificate (EF `0002` for signature, `000B` for user authentication). */
   caCertificate?: DerCertificate;
   basicFourInfo?: BasicFourInfo;
   tokenType: TokenType;
-} & unknown;
+}
+
 /**
  * A hash function, named as in the Web Cryptography API. The JPKI-AP signs whatever DigestInfo it is given (COMPUTE DIGITAL SIGNATURE, P1 `00`), so the hash is chosen by the caller; DigestInfo prefixes (RFC 8017 §9.2 note 1): SHA-1 `3021300906052B0E03021A05000414`, SHA-256 `3031300D060960864801650304020105000420`, SHA-384 `3041300D060960864801650304020205000430`, SHA-512 `3051300D060960864801650304020305000440`. SHA-1 is listed so that verifiers can name it when they meet it; new signatures use SigningHashAlgorithm.
  *
@@ -303,18 +339,16 @@ export interface LinkageList {
  *
  * @provenance modelled — shared/DESIGN.md §3 (old/new linkage record {issuer, old serial, new serial, reason renewal | reissue | mobileIssued | mobileReplaced, linked at}) after shared/reference/jpki.md §3's design suggestion; J-LIS supplies linkage information to verifiers but its format is not public.
  */
-export type LinkageRecord = {
-  issuer: JpkiCaId; /** The CA generation of the old certificate, when it differs from issuer (same kind of CA). */
+export interface LinkageRecord {
+  issuer: JpkiCaId;
+  /** The CA generation of the old certificate, when it differs from issuer (same kind of CA). */
   oldIssuer?: JpkiCaId;
   oldSerial: CertificateSerial;
   newSerial: CertificateSerial;
-  reason:
-    | 'renewal'
-    | 'reissue'
-    | 'mobileIssued'
-    | 'mobileReplaced'; /** When the new certificate was issued and the link recorded. */
+  reason: 'renewal' | 'reissue' | 'mobileIssued' | 'mobileReplaced';
+  /** When the new certificate was issued and the link recorded. */
   linkedAt: string;
-} & unknown;
+}
 
 /**
  * An HTTP API error body (media type `application/problem+json`) of every jpkigen HTTP interface (revocation and linkage information, verifier test interface, SP-TSM REST API). `errors` lists the request fields that failed validation, each with a JSON pointer into the request body written as a URI fragment (`#/nonce`), as in RFC 9457 §3's example. `code` is the stable code of the typed error that produced the problem.
@@ -351,6 +385,29 @@ export interface Problem {
 }
 
 /**
+ * The state of one asynchronous SP-TSM process on a service instance (create, deploy, update, suspend, resume, terminate): pending (accepted, not started), running (with progress in percent), succeeded or failed (with the TsmError). A failed change that touched the secure component leaves the instance InError (see resultingState). TR-03165 operation codes map as deploy 10–13, update 20–23, suspend 30, resume 31, terminate 40; create is the synchronous createServiceInstance (eligibility check).
+ *
+ * @provenance modelled — After BSI TR-03165 v1.0.4 §4.2.3.7 ProcessStart (processId, callerId, startDate), §4.2.3.8 ProcessProgress (progress 0..100, operation), §4.2.3.9 ProcessInfo (executionStatus, executionMessage, startDate, endDate) and §4.2.4.2 service operations, via shared/reference/globalplatform.md §7.2; our REST-pollable shape with named statuses.
+ */
+export interface ProcessStatus {
+  processId: string;
+  serviceInstanceId: string;
+  operation: 'create' | 'deploy' | 'update' | 'suspend' | 'resume' | 'terminate';
+  status: 'pending' | 'running' | 'succeeded' | 'failed';
+  /** Relative progress in percent (TR ProcessProgress.progress); 0 while pending, 100 on success. */
+  progress: number;
+  /** SHA-256 of the calling app's signing certificate (TR ProcessStart.callerId), uppercase hex. */
+  callerId?: Sha256Hex;
+  /** Present exactly when status is failed. */
+  error?: TsmError;
+  /** The service instance's state after the process (or now, while it runs). */
+  resultingState?: ServiceInstanceState;
+  requestedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/**
  * Why a certificate was revoked — the RFC 5280 CRLReason names (value 7 is unused). JPKI uses a subset (as mapped by a platform operator from the CA's rules): unspecified = discarded before delivery (交付前に破棄), keyCompromise, cACompromise, affiliationChanged = a change of the recorded 基本4情報 (記載内容の変更), superseded = renewal, or a smartphone certificate replaced by one on a new device, cessationOfOperation = no longer needed (不要になった), certificateHold = temporary suspension (一時保留; never released in JPKI practice).
  *
  * @provenance public — RFC 5280 §5.3.1 (CRLReason); shared/reference/jpki.md §2.6 (JPKI reason mapping as used by PocketSign), §3 and shared/DESIGN.md §3 (old phone revoked as superseded)
@@ -371,9 +428,9 @@ export type RevocationReason =
  *
  * @provenance modelled — Follows the design suggestion in shared/reference/jpki.md §3 ({serial, status good|revoked|unknown, reason?, revokedAt?, source crl|ocsp, thisUpdate, nextUpdate}), a simulation of non-public J-LIS messages; status values and freshness fields after RFC 6960 §2.2 / §4.2.1 (CertStatus, thisUpdate, nextUpdate) and RFC 5280 §5.
  */
-export type RevocationStatus = { [key: string]: unknown } & (
-  RevocationStatusGood | RevocationStatusRevoked | RevocationStatusUnknown
-);
+export type RevocationStatus = {
+  [key: string]: unknown;
+} & (RevocationStatusGood | RevocationStatusRevoked | RevocationStatusUnknown);
 /**
  * Where the status came from — the CRL of the certificate's distribution point, or the OCSP responder.
  *
@@ -417,19 +474,142 @@ export interface RevocationStatusUnknown {
  *
  * @provenance modelled — Simulation of the non-public J-LIS revocation-information service (shared/reference/jpki.md §2.7, §3: CRL and OCSP methods, formats disclosed only under NDA); field choice after jpki.md §3's design suggestion and OCSP CertID (RFC 6960 §4.1.1: issuer + serial).
  */
-export type RevocationStatusQuery = {
+export interface RevocationStatusQuery {
   caId: JpkiCaId;
   serialNumber: CertificateSerial;
   certificateKind: CertificateKind;
-  preferredSource?: RevocationSource; /** The time the status is wanted for; the current status when absent. */
+  preferredSource?: RevocationSource;
+  /** The time the status is wanted for; the current status when absent. */
   at?: string;
-} & unknown;
+}
+
 /**
- * A signature scheme, named as in the Web Cryptography API. JPKI keys are RSA-2048 and the card's normative path (COMPUTE DIGITAL SIGNATURE with P1 `00`) produces RSASSA-PKCS1-v1_5 over a caller-supplied DigestInfo; card-side RSA-PSS (P1 `04`/`05`) is only observed empirically. ECDSA is listed for verifiers that meet non-JPKI signatures (e.g. a platform operator's own keys).
+ * A secure-component platform (chip, OS, Java Card and GlobalPlatform versions, SCP03 options, memory) as the SP-TSM knows it, and whether that GP-SE model has passed the JPKI admission verification: phones whose secure element matches a profile are eligible for the JPKI applet only once the profile is admitted (the operations flow verifies each new GP-SE model first).
  *
- * @provenance public — W3C Web Cryptography API §§ RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA (names); RFC 8017 §8; shared/reference/jpki.md §1.4 (P1 00 PKCS#1 v1.5 path, P1 04/05 PSS empirical)
+ * @provenance modelled — After BSI TR-03165 v1.0.4 §4.1.4.5 SecureComponentProfile (id, name, scType, hardwarePlatform, os, osVersion, javaCardVersion, gpSpecVersions) via shared/reference/globalplatform.md §7.2; SCP03 i-parameter and AES key lengths after GP Amendment D (globalplatform.md §3.3); the admission fields model the GP-SE model verification flow of shared/DESIGN.md §1 item 5, whose details are not public.
  */
-export type SignatureAlgorithm = 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA';
+export interface SecureComponentProfile {
+  id: string;
+  name: string;
+  /**
+   * Secure component type (TR codes 1 EMBEDDED_SE, 2 EMBEDDED_UICC, 3 REMOVABLE_EUICC, 4 UICC). The JPKI GP-SE is an embedded SE.
+   *
+   * @provenance public — BSI TR-03165 v1.0.4 §4.1.4.5 scType
+   */
+  scType: 'EMBEDDED_SE' | 'EMBEDDED_UICC' | 'REMOVABLE_EUICC' | 'UICC';
+  manufacturer: string;
+  /** The secure element product (the "GP-SE model" that admission verifies). */
+  model: string;
+  /** Chip identifier (TR samples P62G98, S9FD2EE). */
+  hardwarePlatform: string;
+  /** Secure component operating system (TR samples GTO, JCOP). */
+  os: string;
+  osVersion: string;
+  /** Java Card platform version, e.g. 3.0.5. */
+  javaCardVersion: string;
+  /** GlobalPlatform Card Specification version, e.g. 2.3.1. */
+  gpCardSpecVersion: string;
+  /**
+   * SCP03 "i" parameter, uppercase hex (b5 pseudo-random card challenge; b7b6 00 no R-MAC/R-ENC, 01 R-MAC, 11 R-MAC and R-ENC; b1 S16 mode in Amd D v1.2+), e.g. 70.
+   *
+   * @provenance public — GP Card Spec v2.2 Amendment D v1.1.1 Table 5-1, via shared/reference/globalplatform.md §3.3
+   */
+  scp03IParameter: string;
+  /**
+   * SCP03 AES key lengths in bits.
+   *
+   * @provenance public — GP Amendment D (AES-128/192/256), shared/reference/globalplatform.md §1.4, §4.3
+   */
+  supportedAesKeyLengths: (128 | 192 | 256)[];
+  /** Free persistent memory in octets when the profile was measured. */
+  availableNonVolatileMemory: number;
+  /** Free transient (CLEAR_ON_RESET) memory in octets. */
+  availableVolatileMemory?: number;
+  /** Whether the GP-SE model passed the JPKI admission verification. */
+  admitted: boolean;
+  /** When it was admitted; present exactly when admitted. */
+  admittedAt?: string;
+}
+
+/**
+ * One deployment of a service (the JPKI applet and its data) on one secure component of one handset, as the SP-TSM tracks it. Created by createServiceInstance after the eligibility check; its id stays the same for that service on that handset until it is terminated. An instance is orphaned when the flavor it was created from has been removed — then only suspend, resume and terminate are allowed; a NotDeployed instance cannot be orphaned.
+ *
+ * @provenance modelled — After BSI TR-03165 v1.0.4 §4.2.3.1 ServiceInstance (id, state, technicalInformation {serviceId, serviceVersionTag, flavorId, profileId}, lastOperation, reader) and §3.2.3 orphaned instances, via shared/reference/globalplatform.md §7.2; flattened, with our deviceId / secureComponentId and timestamps.
+ */
+export interface ServiceInstance {
+  id: string;
+  serviceId: string;
+  /**
+   * The service version deployed, "<major>.<minor>.<revision>" (TR §4.1.4.3, 5–11 characters).
+   *
+   * @provenance public — BSI TR-03165 v1.0.4 §4.1.4.3 Version.tag
+   */
+  serviceVersionTag: string;
+  flavorId: string;
+  secureComponentProfileId: string;
+  /** Identifies the physical secure component: uppercase hex of the card's unique identifier as read by the TSM (e.g. CPLC IC serial data), 8 to 32 octets. */
+  secureComponentId: string;
+  /** Opaque per-installation identifier of the handset as registered by the Mynaportal app. */
+  deviceId: string;
+  /**
+   * OMAPI reader name of the secure component (Android names start with eSE, SIM or SD).
+   *
+   * @provenance public — BSI TR-03165 v1.0.4 §4.2.3.1 reader; Android CTS secure-element reader names (shared/reference/globalplatform.md §7.4)
+   */
+  reader: string;
+  state: ServiceInstanceState;
+  orphaned: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The life-cycle state of a service instance (the JPKI applet's deployment on one secure component): NotDeployed → UnderDeployment:{Initialized, Installed, Personalized (optional), Activated (optional)} → Deployed:{Operational, Suspended}; any failing change → InError (no automatic rollback: the SP retries the missing steps or terminates). Only the valid state/sub-state pairs exist. TR-03165 integer codes: NotDeployed 1, Initialized 10, Installed 11, Personalized 12, Activated 14, Operational 21, Suspended 22, InError 25 (0 UNKNOWN is not a life-cycle state). There is no Terminated state: termination removes the instance.
+ *
+ * @provenance public — BSI TR-03165 v1.0.4 §3.2.2 (service instance life-cycle) and §4.2.4.1 (state codes), via shared/reference/globalplatform.md §7.2; shared/DESIGN.md §3
+ */
+export type ServiceInstanceState = {
+  [key: string]: unknown;
+} & (ServiceInstanceNotDeployed | ServiceInstanceUnderDeployment | ServiceInstanceDeployed | ServiceInstanceInError);
+
+/** Initial state; nothing of the service is on the secure component. */
+export interface ServiceInstanceNotDeployed {
+  state: 'NotDeployed';
+}
+
+/** Deployment or update started; subState is the last step completed. */
+export interface ServiceInstanceUnderDeployment {
+  state: 'UnderDeployment';
+  subState: 'Initialized' | 'Installed' | 'Personalized' | 'Activated';
+}
+
+/** Deployment finalized; Operational (usable) or Suspended (applet locked). */
+export interface ServiceInstanceDeployed {
+  state: 'Deployed';
+  subState: 'Operational' | 'Suspended';
+}
+
+/** A change to service components failed part-way. */
+export interface ServiceInstanceInError {
+  state: 'InError';
+}
+
+/**
+ * The service provider account at the SP-TSM — for the JPKI smartphone certificate, the party that owns the JPKI applet service (J-LIS, operating the JPKI system). A service provider owns services and SPOS configurations; access to its resources is restricted to its users.
+ *
+ * @provenance public — BSI TR-03165 v1.0.4 §4.1.4.1 ServiceProvider (id, name), via shared/reference/globalplatform.md §7.2; SP role for JPKI after the MIC SP-TSM document in shared/reference/jpki.md §5
+ */
+export interface ServiceProvider {
+  /** Assigned by the TSM. */
+  id: string;
+  name: string;
+  /**
+   * 法人番号 (13 digits), when the provider has one.
+   *
+   * @provenance modelled — Our addition for Japanese operators (National Tax Agency corporate number format).
+   */
+  corporateNumber?: string;
+}
 
 /**
  * A registered service asks the Mynaportal app for a signature with the holder's signature key (EF `001A`), made after the holder enters the signature password (6–16 characters, digits and upper-case letters, 5 tries). The payload is either a digest the service computed or the data itself (the app hashes it); the app builds the DigestInfo and the card applies PKCS#1 v1.5 padding (COMPUTE DIGITAL SIGNATURE `80 2A 00 80`). `displayText` is what the app shows the holder before asking for the password.
@@ -454,13 +634,17 @@ export interface SignRequest {
   /** What is being signed, in words the holder can check (shown by the app; not signed). */
   displayText: string;
   /** What to sign — a digest, or the data to hash. */
-  payload: { [key: string]: unknown } & (SignPayloadDigest | SignPayloadData);
+  payload: {
+    [key: string]: unknown;
+  } & (SignPayloadDigest | SignPayloadData);
 }
 
 /** A digest the service computed; its length must match the hash (SHA-256 32, SHA-384 48, SHA-512 64 octets, base64url without padding: 43, 64, 86 characters). */
-export type SignPayloadDigest = { kind: 'digest'; hashAlgorithm: SigningHashAlgorithm; digest: string } & unknown &
-  unknown &
-  unknown;
+export interface SignPayloadDigest {
+  kind: 'digest';
+  hashAlgorithm: SigningHashAlgorithm;
+  digest: string;
+}
 
 /** The data itself, up to 1 MiB, base64url without padding; the app hashes it with hashAlgorithm. */
 export interface SignPayloadData {
@@ -497,25 +681,86 @@ export interface SignResponse {
 }
 
 /**
+ * A signature scheme, named as in the Web Cryptography API. JPKI keys are RSA-2048 and the card's normative path (COMPUTE DIGITAL SIGNATURE with P1 `00`) produces RSASSA-PKCS1-v1_5 over a caller-supplied DigestInfo; card-side RSA-PSS (P1 `04`/`05`) is only observed empirically. ECDSA is listed for verifiers that meet non-JPKI signatures (e.g. a platform operator's own keys).
+ *
+ * @provenance public — W3C Web Cryptography API §§ RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA (names); RFC 8017 §8; shared/reference/jpki.md §1.4 (P1 00 PKCS#1 v1.5 path, P1 04/05 PSS empirical)
+ */
+export type SignatureAlgorithm = 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA';
+/**
  * The token label in JPKI-AP EF `0006` (first 32 bytes, space padded; trailing spaces removed here), which tells the physical My Number Card, the old 住基カード, the Android GP-SE smartphone token and the iPhone token apart. The JPKI-AP AID (`D392F000260100000001`) and file layout are the same on all four.
  *
  * @provenance public — shared/reference/jpki.md §1.5 (token EF 0006 labels; jpki/myna, TRETJapanNFCReader, soltia48/myna-card)
  */
 export type TokenType = 'JPKIAPICCTOKEN2' | 'JPKIAPICCTOKEN' | 'JPKIAPGPSETOKEN' | 'JPKIAPIOSTOKEN';
+
+/**
+ * An SP-TSM error: the TR-03165 error category by name and number, the human-readable English message (which starts with the category's fixed prefix, e.g. "Not found: serviceInstanceId … does not exist"), and for OVERLOAD_PROTECTION and UNDER_MAINTENANCE how long to wait before retrying. Carried in ProcessStatus.error and as the body of failed SP-TSM calls (beside the HTTP Problem).
+ *
+ * @provenance public — BSI TR-03165 v1.0.4 §4.1.4.19 GeneralError (errorCategory int, errorMessage string) and §4.2.4.4 Error Types (executionStatus / executionMessage, message prefixes), via shared/reference/globalplatform.md §7.2
+ */
+export interface TsmError {
+  category: TsmErrorCategory;
+  /** The TR's numeric error category (errorCategory / executionStatus); must match category. */
+  code: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 100;
+  /** Human-readable English message: the category prefix, ": ", then details. */
+  message: string;
+  /**
+   * Seconds to wait before retrying; only for OVERLOAD_PROTECTION and UNDER_MAINTENANCE.
+   *
+   * @provenance modelled — Our addition (mirrors HTTP Retry-After); the TR only says "please try again later".
+   */
+  retryAfterSeconds?: number;
+  /** The process the error belongs to, when one had been created. */
+  processId?: string;
+}
+
+/**
+ * The error category of a TSM answer, by its BSI TR-03165 name. The TR's wire value is the number (TsmError.code): 1 TSM_NOT_AVAILABLE, 2 INTERNAL_ERROR, 3 NETWORK_CONNECTION_ERROR, 4 INVALID_ARGUMENT, 5 NOT_AUTHENTICATED, 6 EXECUTION_INTERRUPTED, 7 SECURE_COMPONENT_ERROR, 8 NO_ELIGIBLE_SC, 9 SC_INACCESSIBLE, 10 SC_CHANNEL_NOT_AVAILABLE, 11 NFC_NOT_ACTIVATED, 12 ORPHANED_SERVICE_INSTANCE, 13 NOT_ALLOWED, 14 ALREADY_EXISTS, 15 UNAUTHORIZED, 16 ISSUER_ERROR, 17 NOT_FOUND, 18 OVERLOAD_PROTECTION, 19 UNDER_MAINTENANCE, 20 DEVICE_INTEGRITY_CHECK_FAILED, 100 UNSPECIFIED. 0 means success and is not an error category. TR messages start with a fixed prefix per category ("Not found: <details>"; 18 and 19 have the fixed text "… The system is currently not available, please try again later.").
+ *
+ * @provenance public — BSI TR-03165 v1.0.4 §4.2.4.4 Error Types (and §4.1.4.19 GeneralError errorCategory), via shared/reference/globalplatform.md §7.2; BSI-Bund/TSMS tsm-rest-api/generate-code/pdf2yaml/pdf/tr_03165_source.txt
+ */
+export type TsmErrorCategory =
+  | 'TSM_NOT_AVAILABLE'
+  | 'INTERNAL_ERROR'
+  | 'NETWORK_CONNECTION_ERROR'
+  | 'INVALID_ARGUMENT'
+  | 'NOT_AUTHENTICATED'
+  | 'EXECUTION_INTERRUPTED'
+  | 'SECURE_COMPONENT_ERROR'
+  | 'NO_ELIGIBLE_SC'
+  | 'SC_INACCESSIBLE'
+  | 'SC_CHANNEL_NOT_AVAILABLE'
+  | 'NFC_NOT_ACTIVATED'
+  | 'ORPHANED_SERVICE_INSTANCE'
+  | 'NOT_ALLOWED'
+  | 'ALREADY_EXISTS'
+  | 'UNAUTHORIZED'
+  | 'ISSUER_ERROR'
+  | 'NOT_FOUND'
+  | 'OVERLOAD_PROTECTION'
+  | 'UNDER_MAINTENANCE'
+  | 'DEVICE_INTEGRITY_CHECK_FAILED'
+  | 'UNSPECIFIED';
 /**
  * The verifier's answer to a VerificationRequest: valid — with the certificate summary, the good revocation status it relied on and, for a signature certificate, the signer's 基本4情報 (a user-authentication certificate identifies the holder only by its serial) — or invalid, with every reason found (a verifier keeps checking after the first failure where it can).
  *
  * @provenance modelled — Our verifier test interface's result, after the public platform-operator verification results (identityInfo {name, dateOfBirth, gender, address} on success; 401 invalid/revoked — c-3lab dummy platform API; PocketSign STATUS_GOOD / CHECK_METHOD_CRL — shared/reference/jpki.md §4.5).
  */
-export type VerificationDecision = { [key: string]: unknown } & (VerificationValid | VerificationInvalid);
-export type VerificationValid = {
+export type VerificationDecision = {
+  [key: string]: unknown;
+} & (VerificationValid | VerificationInvalid);
+
+export interface VerificationValid {
   decision: 'valid';
-  certificate: CertificateSummary; /** The 基本4情報 from the signature certificate; present exactly when certificate.certificateKind is signature. */
+  certificate: CertificateSummary;
+  /** The 基本4情報 from the signature certificate; present exactly when certificate.certificateKind is signature. */
   signer?: BasicFourInfo;
-  revocationStatus: RevocationStatusGood; /** The time validity and revocation were judged at (the request's time, or now). */
-  verificationTime: string; /** When the verifier made the decision. */
+  revocationStatus: RevocationStatusGood;
+  /** The time validity and revocation were judged at (the request's time, or now). */
+  verificationTime: string;
+  /** When the verifier made the decision. */
   checkedAt: string;
-} & unknown;
+}
 
 export interface VerificationInvalid {
   decision: 'invalid';
@@ -554,30 +799,33 @@ export type VerificationReasonCode =
   | 'certificateRevoked'
   | 'certificateOnHold'
   | 'revocationUnknown';
+
 /**
  * A request to the verifier test interface: check `signature` over `content` with the key of `certificate`, then the certificate itself (chain to a JPKI trust anchor, validity at `time`, policy, key usage, revocation). `content` is the signed data, its digest, or the DER DigestInfo. `saltLength` is for RSA-PSS only (default: the hash length). `chain` carries CA certificates when the verifier should not use its own trust store copy (JPKI is single-tier: the issuing CA certificate is the trust anchor).
  *
  * @provenance modelled — Our verifier test interface (shared/DESIGN.md §2 spec/openapi "the verifier test interface"), shaped after the public platform-operator verification APIs (c-3lab dummy platform POST /verify/registration with certificate + signature over a nonce; PocketSign VerificationService/Verify — shared/reference/jpki.md §4.5).
  */
-export type VerificationRequest = {
-  content: { [key: string]: unknown } & (
-    VerificationContentData | VerificationContentDigest | VerificationContentDigestInfo
-  ); /** The signature value, base64url without padding (RSA-2048 gives 342 characters); up to 1024 octets. */
+export interface VerificationRequest {
+  content: {
+    [key: string]: unknown;
+  } & (VerificationContentData | VerificationContentDigest | VerificationContentDigestInfo);
+  /** The signature value, base64url without padding (RSA-2048 gives 342 characters); up to 1024 octets. */
   signature: string;
   signatureAlgorithm: SignatureAlgorithm;
-  hashAlgorithm: HashAlgorithm; /** RSA-PSS salt length in octets. */
-  saltLength?: number; /** The signer's certificate (DER, base64url). */
-  certificate: DerCertificate; /** CA certificates to build the path with (DER, base64url), issuing CA first. */
-  chain?: DerCertificate[]; /** The time to judge validity and revocation at (e.g. the signing time); now when absent. */
-  time?: string; /** Fail with certificateKindMismatch unless the certificate is of this kind. */
-  expectedCertificateKind?: CertificateKind; /** Which revocation source to consult; the verifier's default when absent. */
+  hashAlgorithm: HashAlgorithm;
+  /** RSA-PSS salt length in octets. */
+  saltLength?: number;
+  /** The signer's certificate (DER, base64url). */
+  certificate: DerCertificate;
+  /** CA certificates to build the path with (DER, base64url), issuing CA first. */
+  chain?: DerCertificate[];
+  /** The time to judge validity and revocation at (e.g. the signing time); now when absent. */
+  time?: string;
+  /** Fail with certificateKindMismatch unless the certificate is of this kind. */
+  expectedCertificateKind?: CertificateKind;
+  /** Which revocation source to consult; the verifier's default when absent. */
   revocationSource?: RevocationSource;
-} & unknown &
-  unknown &
-  unknown &
-  unknown &
-  unknown &
-  unknown;
+}
 
 /** The signed data itself (up to 1 MiB, base64url); the verifier hashes it with hashAlgorithm. */
 export interface VerificationContentData {
@@ -602,29 +850,39 @@ export interface VerificationContentDigestInfo {
  *
  * @provenance modelled — The whitelist registration application (ホワイトリスト登録申請) is named in the verifier procedure documents disclosed in 2022 (shared/DESIGN.md §1 item 3) but its content is not public (shared/reference/jpki.md §4.6). Fields are ours, after the OAuth client registration of the デジタル認証アプリ (client_id, redirect_uri) and Android app signing-certificate hashes as used by ARA-M (shared/reference/globalplatform.md §7.4).
  */
-export type WhitelistEntry = {
-  /** The identifier requests carry (1–255 of [0-9a-zA-Z], as the デジタル認証アプリ client_id).
+export interface WhitelistEntry {
+  /**
+   * The identifier requests carry (1–255 of [0-9a-zA-Z], as the デジタル認証アプリ client_id).
    *
-   * @provenance public — developers.digital.go.jp auth-and-sign authserver: client_id 1–255 [0-9a-zA-Z] */
-  serviceId: string; /** The name the Mynaportal app shows the holder. */
-  serviceName: string; /** The organisation responsible for the service. */
+   * @provenance public — developers.digital.go.jp auth-and-sign authserver: client_id 1–255 [0-9a-zA-Z]
+   */
+  serviceId: string;
+  /** The name the Mynaportal app shows the holder. */
+  serviceName: string;
+  /** The organisation responsible for the service. */
   operator: {
-    name: string; /** 法人番号, 13 digits.
+    name: string;
+    /**
+     * 法人番号, 13 digits.
      *
-     * @provenance public — National Tax Agency corporate number (法人番号) — 13 digits */
+     * @provenance public — National Tax Agency corporate number (法人番号) — 13 digits
+     */
     corporateNumber: string;
-  }; /** Where the service's calling apps run. */
-  platforms: (
-    'android' | 'ios' | 'web'
-  )[]; /** SHA-256 of each Android signing certificate allowed to call (uppercase hex, 64 digits). Required for android. */
-  appSigningCertificateSha256?: Sha256Hex[]; /** Android application ids allowed to call (optional extra check, as the ARA-M PKG-REF-DO). */
-  androidPackageNames?: string[]; /** iOS app identifiers `<TeamID>.<bundle id>` allowed to call. Required for ios. */
-  iosAppIds?: string[]; /** Exact callback URIs (https, or the app's claimed https link); compared character by character. */
+  };
+  /** Where the service's calling apps run. */
+  platforms: ('android' | 'ios' | 'web')[];
+  /** SHA-256 of each Android signing certificate allowed to call (uppercase hex, 64 digits). Required for android. */
+  appSigningCertificateSha256?: Sha256Hex[];
+  /** Android application ids allowed to call (optional extra check, as the ARA-M PKG-REF-DO). */
+  androidPackageNames?: string[];
+  /** iOS app identifiers `<TeamID>.<bundle id>` allowed to call. Required for ios. */
+  iosAppIds?: string[];
+  /** Exact callback URIs (https, or the app's claimed https link); compared character by character. */
   allowedCallbackUris: string[];
-  allowedCertificateKinds: CertificateKind[]; /** active — requests are answered; suspended — temporarily refused (serviceNotRegistered); withdrawn — the registration ended. */
+  allowedCertificateKinds: CertificateKind[];
+  /** active — requests are answered; suspended — temporarily refused (serviceNotRegistered); withdrawn — the registration ended. */
   status: 'active' | 'suspended' | 'withdrawn';
-  registeredAt: string; /** When the status last changed; required unless the entry is active. */
+  registeredAt: string;
+  /** When the status last changed; required unless the entry is active. */
   statusChangedAt?: string;
-} & unknown &
-  unknown &
-  unknown;
+}

@@ -9,6 +9,8 @@ export interface GeneratedFile {
   readonly path: string;
   readonly language: FileLanguage;
   readonly content: string;
+  /** Already in its final layout (machine-written code nobody reads line by line): prettier skips it. */
+  readonly preformatted?: true;
 }
 
 export interface EmitContext {

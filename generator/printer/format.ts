@@ -20,6 +20,7 @@ export async function formatFiles(files: readonly GeneratedFile[], cacheDirector
   let prettier: typeof import('prettier') | undefined;
   return Promise.all(
     files.map(async (file) => {
+      if (file.preformatted === true) return file;
       const key = createHash('sha256').update(`${FORMAT_VERSION}\0${file.language}\0${file.content}`).digest('hex');
       const cached = cacheDirectory === undefined ? undefined : await readCached(cacheDirectory, key);
       if (cached !== undefined) return { ...file, content: cached };

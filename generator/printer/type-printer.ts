@@ -38,7 +38,8 @@ function printObjectLiteral(type: Extract<TypeIR, { kind: 'object' }>): string {
     return `${doc}${propertyKey(property.name)}${property.required ? '' : '?'}: ${printType(property.type)};`;
   });
   if (type.additionalProperties !== false) members.push(`[key: string]: ${printType(type.additionalProperties)};`);
-  return members.length === 0 ? 'Record<string, never>' : `{ ${members.join(' ')} }`;
+  // One member a line, so a doc comment stays with the member it documents.
+  return members.length === 0 ? 'Record<string, never>' : `{\n${members.join('\n')}\n}`;
 }
 
 export function propertyKey(name: string): string {
@@ -58,5 +59,6 @@ export function docText(description: string | undefined, provenance: Provenance 
 
 function docComment(description: string | undefined, provenance: Provenance | undefined): string {
   const text = docText(description, provenance);
-  return text === undefined ? '' : `/** ${text.replace(/\n/g, '\n * ')} */\n`;
+  if (text === undefined) return '';
+  return text.includes('\n') ? `/**\n * ${text.replace(/\n/g, '\n * ')}\n */\n` : `/** ${text} */\n`;
 }

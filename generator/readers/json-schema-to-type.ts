@@ -30,9 +30,11 @@ export function jsonSchemaToType(schema: unknown, nameReference: ReferenceNamer)
   if (Array.isArray(node['allOf'])) {
     parts.push(...node['allOf'].map((member) => jsonSchemaToType(member, nameReference)));
   }
-  if (parts.length === 0) return UNKNOWN;
-  if (parts.length === 1) return parts[0] ?? UNKNOWN;
-  return { kind: 'intersection', members: parts };
+  // `X & unknown` is X: allOf members that only constrain (if/then, not) add nothing to the type.
+  const shaping = parts.filter((part) => part.kind !== 'unknown');
+  if (shaping.length === 0) return UNKNOWN;
+  if (shaping.length === 1) return shaping[0] ?? UNKNOWN;
+  return { kind: 'intersection', members: shaping };
 }
 
 function typeOfOwnKeywords(node: SchemaNode, nameReference: ReferenceNamer): TypeIR | undefined {

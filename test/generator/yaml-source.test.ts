@@ -44,3 +44,31 @@ describe('JSON pointers', () => {
     expect(pointerSegments('')).toEqual([]);
   });
 });
+
+describe('pointerSegments', () => {
+  it('percent-decodes only the URI fragment form, and keeps a malformed escape', () => {
+    expect(pointerSegments('/a%20b')).toEqual(['a%20b']);
+    expect(pointerSegments('#/a%20b')).toEqual(['a b']);
+    expect(pointerSegments('#/100%')).toEqual(['100%']);
+    expect(pointerSegments('/100%')).toEqual(['100%']);
+  });
+});
+
+describe('YAML aliases', () => {
+  it('reports an alias to an undefined anchor where it is written', () => {
+    let caught: unknown;
+    try {
+      parseYamlSource('alias.yaml', 'a: 1\nb: *nowhere\n');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SpecError);
+    expect((caught as SpecError).location).toEqual({ file: 'alias.yaml', line: 2, column: 4 });
+  });
+
+  it('refuses an alias bomb', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 8; level += 1) levels.push(`${'abcdefgh'[level]}: &${'abcdefgh'[level]} [${Array(10).fill(`*${'abcdefgh'[level - 1]}`).join(', ')}]`);
+    expect(() => parseYamlSource('bomb.yaml', levels.join('\n'))).toThrow(SpecError);
+  });
+});

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { jsonSchemaToType } from '../../../generator/readers/json-schema-to-type.js';
 import { printType } from '../../../generator/printer/type-printer.js';
 
-const print = (schema: unknown) => printType(jsonSchemaToType(schema, (ref) => `Ref<${ref}>`));
+/** Printed on one line, as prettier would not, to keep expectations short. */
+const print = (schema: unknown) => printType(jsonSchemaToType(schema, (ref) => `Ref<${ref}>`)).replace(/\n/g, ' ').replace(/\{ {2,}/g, '{ ');
 
 describe('jsonSchemaToType', () => {
   it.each([
@@ -44,5 +45,11 @@ describe('jsonSchemaToType', () => {
 
   it('ignores keywords that only narrow values', () => {
     expect(print({ type: 'string', pattern: '^a$', minLength: 1, not: { const: 'b' } })).toBe('string');
+  });
+});
+
+describe('allOf members that only constrain', () => {
+  it('leave the type as it is', () => {
+    expect(print({ type: 'string', allOf: [{ if: { const: 'a' }, then: { minLength: 1 } }] })).toBe('string');
   });
 });
