@@ -23,6 +23,60 @@ function expectRejected(parse: (json: unknown) => unknown, value: unknown, expec
   for (const failure of expected) expect(failures).toContainEqual(failure);
 }
 
+describe('AccessRule (spec/messages/tsm/access-rule.yaml)', () => {
+  const { parse, is } = messageDescriptors.AccessRule;
+
+  it('accepts example 0', () => {
+    const value: unknown = {
+      aid: 'D392F000260100000001',
+      deviceAppIdHash: '6A1F0C2B3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8',
+      apduAccess: 'always',
+      nfcAccess: 'always',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 1', () => {
+    const value: unknown = {
+      aid: 'D392F000260100000001',
+      deviceAppIdHash: '6A1F0C2B3D4E5F60718293A4B5C6D7E8F90A1B2C',
+      packageName: 'jp.go.example.mynaportal',
+      apduAccess: 'filtered',
+      apduFilters: [
+        { header: '00A40400', mask: 'FFFFFF00' },
+        { header: '802A0080', mask: 'FFFFFFFF' },
+      ],
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: filtered access needs filters', () => {
+    const value: unknown = {
+      aid: 'D392F000260100000001',
+      deviceAppIdHash: '6A1F0C2B3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8',
+      apduAccess: 'filtered',
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'required' }]);
+  });
+
+  it('rejects: a 16-octet hash is neither SHA-1 nor SHA-256, and filters only go with filtered access', () => {
+    const value: unknown = {
+      aid: 'D392F000260100000001',
+      deviceAppIdHash: '6A1F0C2B3D4E5F60718293A4B5C6D7E8',
+      apduAccess: 'always',
+      apduFilters: [{ header: '00A40400', mask: 'FFFFFF00' }],
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [
+      { pointer: '/deviceAppIdHash', keyword: 'pattern' },
+      { pointer: '/apduFilters', keyword: 'false schema' },
+    ]);
+  });
+});
+
 describe('AuthRequest (spec/messages/mynaportal/auth-request.yaml)', () => {
   const { parse, is } = messageDescriptors.AuthRequest;
 
@@ -131,6 +185,7 @@ describe('AuthResponse (spec/messages/mynaportal/auth-response.yaml)', () => {
     };
     expect(is(value)).toBe(false);
     expectRejected(parse, value, [
+      { pointer: '/certificate', keyword: 'minLength' },
       { pointer: '/certificate', keyword: 'pattern' },
       { pointer: '/signatureAlgorithm', keyword: 'const' },
       { pointer: '/hashAlgorithm', keyword: 'const' },
@@ -194,6 +249,7 @@ describe('BasicFourInfo (spec/messages/common/basic-four-info.yaml)', () => {
     expect(is(value)).toBe(false);
     expectRejected(parse, value, [
       { pointer: '', keyword: 'required' },
+      { pointer: '/sex', keyword: 'type' },
       { pointer: '/sex', keyword: 'enum' },
     ]);
   });
@@ -339,6 +395,49 @@ describe('CertificateSummary (spec/messages/common/certificate-summary.yaml)', (
     expectRejected(parse, value, [
       { pointer: '/carrier', keyword: 'enum' },
       { pointer: '/notAfter', keyword: 'format' },
+    ]);
+  });
+});
+
+describe('CreateServiceInstanceRequest (spec/messages/tsm/create-service-instance-request.yaml)', () => {
+  const { parse, is } = messageDescriptors.CreateServiceInstanceRequest;
+
+  it('accepts example 0', () => {
+    const value: unknown = {
+      serviceId: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      version: '1.2.0',
+      deviceId: '0f1e2d3c-4b5a-4697-8877-66554433aa22',
+      callerId: '6A1F0C2B3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8',
+      readers: ['eSE1', 'SIM1'],
+      deviceIntegrityToken: 'eyJhbGciOiJFUzI1NiJ9.eyJ2ZXJkaWN0IjoiTUVFVFNfREVWSUNFX0lOVEVHUklUWSJ9.c2lnbmF0dXJl',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: at least one reader, with an OMAPI reader name', () => {
+    const value: unknown = {
+      serviceId: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      version: '1.2.0',
+      deviceId: '0f1e2d3c-4b5a-4697-8877-66554433aa22',
+      callerId: '6A1F0C2B3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8',
+      readers: ['FeliCa'],
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '/readers/0', keyword: 'pattern' }]);
+  });
+
+  it('rejects: the version is a full tag and the caller hash is required', () => {
+    const value: unknown = {
+      serviceId: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      version: 'latest',
+      deviceId: '0f1e2d3c-4b5a-4697-8877-66554433aa22',
+      readers: ['eSE1'],
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [
+      { pointer: '', keyword: 'required' },
+      { pointer: '/version', keyword: 'pattern' },
     ]);
   });
 });
@@ -660,6 +759,95 @@ describe('ExternalInterfaceResult (spec/messages/mynaportal/external-interface-r
     const value: unknown = { messageType: 'authRequest', code: 'userCancelled', message: 'cancelled' };
     expect(is(value)).toBe(false);
     expectRejected(parse, value, [{ pointer: '', keyword: 'discriminator' }]);
+  });
+});
+
+describe('Flavor (spec/messages/tsm/flavor.yaml)', () => {
+  const { parse, is } = messageDescriptors.Flavor;
+
+  it('accepts example 0', () => {
+    const value: unknown = {
+      id: '5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c',
+      serviceId: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      name: 'JPKI-AP for Example eSE 3',
+      creationDate: '2024-11-15T00:00:00.000Z',
+      published: true,
+      secureComponentProfileIds: ['7c6b5a49-3827-4615-a4f3-e2d1c0b9a897'],
+      executableLoadFile: {
+        aid: 'D392F0002601',
+        fileName: 'jpkiap-gpse-1.2.cap',
+        packageVersion: '1.2',
+        javaCardVersion: '3.0.5',
+        sha256: '2C6E1B7D9F0A3E5C8B4D7A1F6E2C9B5D8A3F7E1C4B6D9A2E5F8C1B4D7A0E3F6C',
+      },
+      applications: [
+        {
+          priority: 1,
+          executableModuleAid: 'D392F00026010000',
+          instanceAid: 'D392F000260100000001',
+          privileges: '000000',
+          installParameters: 'C900',
+          accessibleViaApdu: true,
+          accessibleViaNfc: true,
+        },
+      ],
+      keyProvisioningMode: 'BASIC_CREATE',
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: an AID of 4 octets is too short, and privileges are 1 or 3 octets', () => {
+    const value: unknown = {
+      id: '5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c',
+      serviceId: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      name: 'JPKI-AP for Example eSE 3',
+      creationDate: '2024-11-15T00:00:00.000Z',
+      published: false,
+      secureComponentProfileIds: [],
+      executableLoadFile: {
+        aid: 'D392F000',
+        fileName: 'jpkiap-gpse-1.2.cap',
+        packageVersion: '1.2',
+        javaCardVersion: '3.0.5',
+        sha256: '2C6E1B7D9F0A3E5C8B4D7A1F6E2C9B5D8A3F7E1C4B6D9A2E5F8C1B4D7A0E3F6C',
+      },
+      applications: [
+        {
+          priority: 1,
+          executableModuleAid: 'D392F00026010000',
+          instanceAid: 'D392F000260100000001',
+          privileges: '0000',
+          installParameters: 'C900',
+        },
+      ],
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [
+      { pointer: '/executableLoadFile/aid', keyword: 'pattern' },
+      { pointer: '/applications/0/privileges', keyword: 'pattern' },
+    ]);
+  });
+
+  it('rejects: a flavor creates at least one application', () => {
+    const value: unknown = {
+      id: '5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c',
+      serviceId: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      name: 'JPKI-AP for Example eSE 3',
+      creationDate: '2024-11-15T00:00:00.000Z',
+      published: false,
+      secureComponentProfileIds: [],
+      executableLoadFile: {
+        aid: 'D392F0002601',
+        fileName: 'jpkiap-gpse-1.2.cap',
+        packageVersion: '1.2',
+        javaCardVersion: '3.0.5',
+        sha256: '2C6E1B7D9F0A3E5C8B4D7A1F6E2C9B5D8A3F7E1C4B6D9A2E5F8C1B4D7A0E3F6C',
+      },
+      applications: [],
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '/applications', keyword: 'minItems' }]);
   });
 });
 
@@ -1235,7 +1423,10 @@ describe('RevocationReason (spec/messages/revocation/revocation-reason.yaml)', (
   it('rejects: reasons are RFC 5280 names, not numeric codes', () => {
     const value: unknown = 4;
     expect(is(value)).toBe(false);
-    expectRejected(parse, value, [{ pointer: '', keyword: 'enum' }]);
+    expectRejected(parse, value, [
+      { pointer: '', keyword: 'type' },
+      { pointer: '', keyword: 'enum' },
+    ]);
   });
 
   it('rejects: the RFC spells cACompromise with a lower-case c', () => {
@@ -1489,6 +1680,54 @@ describe('SecureComponentProfile (spec/messages/tsm/secure-component-profile.yam
   });
 });
 
+describe('Service (spec/messages/tsm/service.yaml)', () => {
+  const { parse, is } = messageDescriptors.Service;
+
+  it('accepts example 0', () => {
+    const value: unknown = {
+      id: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      spId: '0a9b8c7d-6e5f-4a3b-9c1d-0e9f8a7b6c5d',
+      name: 'JPKI smartphone certificate applet',
+      creationDate: '2024-09-01T00:00:00.000Z',
+      sdAid: 'D392F00026534400',
+      accessAuthorizedDeviceApps: ['6A1F0C2B3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8'],
+      spParameters: { jpkiApAid: 'D392F000260100000001', tokenLabel: 'JPKIAPGPSETOKEN' },
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: the security-domain AID must be whole octets of uppercase hex, and app hashes are 64 hex digits', () => {
+    const value: unknown = {
+      id: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      spId: '0a9b8c7d-6e5f-4a3b-9c1d-0e9f8a7b6c5d',
+      name: 'JPKI smartphone certificate applet',
+      creationDate: '2024-09-01T00:00:00.000Z',
+      sdAid: 'd392f0002653440',
+      accessAuthorizedDeviceApps: ['6A1F0C2B3D4E5F60718293A4B5C6D7E8'],
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [
+      { pointer: '/sdAid', keyword: 'pattern' },
+      { pointer: '/accessAuthorizedDeviceApps/0', keyword: 'pattern' },
+    ]);
+  });
+
+  it('rejects: parameter values are strings', () => {
+    const value: unknown = {
+      id: '910bbd5a-1749-4737-b855-a520f1bc9da4',
+      spId: '0a9b8c7d-6e5f-4a3b-9c1d-0e9f8a7b6c5d',
+      name: 'JPKI smartphone certificate applet',
+      creationDate: '2024-09-01T00:00:00.000Z',
+      sdAid: 'D392F00026534400',
+      accessAuthorizedDeviceApps: [],
+      spParameters: { maxPinTries: 3 },
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '/spParameters/maxPinTries', keyword: 'type' }]);
+  });
+});
+
 describe('ServiceInstance (spec/messages/tsm/service-instance.yaml)', () => {
   const { parse, is } = messageDescriptors.ServiceInstance;
 
@@ -1569,6 +1808,84 @@ describe('ServiceInstance (spec/messages/tsm/service-instance.yaml)', () => {
       { pointer: '/serviceVersionTag', keyword: 'pattern' },
       { pointer: '/state/subState', keyword: 'enum' },
     ]);
+  });
+});
+
+describe('ServiceInstanceCommand (spec/messages/tsm/service-instance-command.yaml)', () => {
+  const { parse, is } = messageDescriptors.ServiceInstanceCommand;
+
+  it('accepts example 0', () => {
+    const value: unknown = {
+      command: 'deploy',
+      serviceInstanceId: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      serviceCommands: [
+        { type: 'install' },
+        { type: 'personalize', personalizationData: { issuanceRequestId: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' } },
+        { type: 'activate', suspensionControl: false },
+      ],
+      finalizeDeployment: true,
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 1', () => {
+    const value: unknown = { command: 'suspend', serviceInstanceId: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a' };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 2', () => {
+    const value: unknown = {
+      command: 'update',
+      serviceInstanceId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+      version: '1.2.0',
+      serviceCommands: [{ type: 'install' }],
+      finalizeDeployment: false,
+    };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('accepts example 3', () => {
+    const value: unknown = { command: 'terminate', serviceInstanceId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' };
+    expect(is(value)).toBe(true);
+    expect(parse(value)).toBe(value);
+  });
+
+  it('rejects: activate must say whether the instance ends suspended', () => {
+    const value: unknown = {
+      command: 'deploy',
+      serviceInstanceId: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      serviceCommands: [{ type: 'install' }, { type: 'activate' }],
+      finalizeDeployment: true,
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '/serviceCommands/1', keyword: 'required' }]);
+  });
+
+  it('rejects: personalization data values are strings, and the finalize flag is required', () => {
+    const value: unknown = {
+      command: 'deploy',
+      serviceInstanceId: 'd8c791a1-c39e-41f7-a2ec-f8cdfb57406a',
+      serviceCommands: [{ type: 'personalize', personalizationData: { certificateCount: 2 } }],
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [
+      { pointer: '', keyword: 'required' },
+      { pointer: '/serviceCommands/0/personalizationData/certificateCount', keyword: 'type' },
+    ]);
+  });
+
+  it('rejects: an update names the target version', () => {
+    const value: unknown = {
+      command: 'update',
+      serviceInstanceId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+      serviceCommands: [],
+      finalizeDeployment: true,
+    };
+    expect(is(value)).toBe(false);
+    expectRejected(parse, value, [{ pointer: '', keyword: 'required' }]);
   });
 });
 

@@ -2,15 +2,18 @@
 
 import { parseWithValidator, type CompiledValidator } from '../../runtime/index.js';
 import type {
+  AccessRule,
   AuthRequest,
   AuthResponse,
   BasicFourInfo,
   CertificateKind,
   CertificateSummary,
+  CreateServiceInstanceRequest,
   CrlDistributionPoint,
   CrlIndex,
   ExternalInterfaceError,
   ExternalInterfaceResult,
+  Flavor,
   GetCertificateRequest,
   GetCertificateResponse,
   HashAlgorithm,
@@ -23,7 +26,9 @@ import type {
   RevocationStatus,
   RevocationStatusQuery,
   SecureComponentProfile,
+  Service,
   ServiceInstance,
+  ServiceInstanceCommand,
   ServiceInstanceState,
   ServiceProvider,
   SignRequest,
@@ -40,6 +45,16 @@ import type {
 import * as validators from './validators.js';
 
 export type * from './types.js';
+
+/** Returns `json` typed as AccessRule, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseAccessRule(json: unknown): AccessRule {
+  return parseWithValidator<AccessRule>(validators.validateAccessRule, json, 'AccessRule');
+}
+
+/** True when `json` is a valid AccessRule. */
+export function isAccessRule(json: unknown): json is AccessRule {
+  return validators.validateAccessRule(json);
+}
 
 /** Returns `json` typed as AuthRequest, or throws a ValidationError that lists every failure with its JSON pointer. */
 export function parseAuthRequest(json: unknown): AuthRequest {
@@ -89,6 +104,20 @@ export function parseCertificateSummary(json: unknown): CertificateSummary {
 /** True when `json` is a valid CertificateSummary. */
 export function isCertificateSummary(json: unknown): json is CertificateSummary {
   return validators.validateCertificateSummary(json);
+}
+
+/** Returns `json` typed as CreateServiceInstanceRequest, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseCreateServiceInstanceRequest(json: unknown): CreateServiceInstanceRequest {
+  return parseWithValidator<CreateServiceInstanceRequest>(
+    validators.validateCreateServiceInstanceRequest,
+    json,
+    'CreateServiceInstanceRequest',
+  );
+}
+
+/** True when `json` is a valid CreateServiceInstanceRequest. */
+export function isCreateServiceInstanceRequest(json: unknown): json is CreateServiceInstanceRequest {
+  return validators.validateCreateServiceInstanceRequest(json);
 }
 
 /** Returns `json` typed as CrlDistributionPoint, or throws a ValidationError that lists every failure with its JSON pointer. */
@@ -141,6 +170,16 @@ export function parseExternalInterfaceResult(json: unknown): ExternalInterfaceRe
 /** True when `json` is a valid ExternalInterfaceResult. */
 export function isExternalInterfaceResult(json: unknown): json is ExternalInterfaceResult {
   return validators.validateExternalInterfaceResult(json);
+}
+
+/** Returns `json` typed as Flavor, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseFlavor(json: unknown): Flavor {
+  return parseWithValidator<Flavor>(validators.validateFlavor, json, 'Flavor');
+}
+
+/** True when `json` is a valid Flavor. */
+export function isFlavor(json: unknown): json is Flavor {
+  return validators.validateFlavor(json);
 }
 
 /** Returns `json` typed as GetCertificateRequest, or throws a ValidationError that lists every failure with its JSON pointer. */
@@ -279,6 +318,16 @@ export function isSecureComponentProfile(json: unknown): json is SecureComponent
   return validators.validateSecureComponentProfile(json);
 }
 
+/** Returns `json` typed as Service, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseService(json: unknown): Service {
+  return parseWithValidator<Service>(validators.validateService, json, 'Service');
+}
+
+/** True when `json` is a valid Service. */
+export function isService(json: unknown): json is Service {
+  return validators.validateService(json);
+}
+
 /** Returns `json` typed as ServiceInstance, or throws a ValidationError that lists every failure with its JSON pointer. */
 export function parseServiceInstance(json: unknown): ServiceInstance {
   return parseWithValidator<ServiceInstance>(validators.validateServiceInstance, json, 'ServiceInstance');
@@ -287,6 +336,20 @@ export function parseServiceInstance(json: unknown): ServiceInstance {
 /** True when `json` is a valid ServiceInstance. */
 export function isServiceInstance(json: unknown): json is ServiceInstance {
   return validators.validateServiceInstance(json);
+}
+
+/** Returns `json` typed as ServiceInstanceCommand, or throws a ValidationError that lists every failure with its JSON pointer. */
+export function parseServiceInstanceCommand(json: unknown): ServiceInstanceCommand {
+  return parseWithValidator<ServiceInstanceCommand>(
+    validators.validateServiceInstanceCommand,
+    json,
+    'ServiceInstanceCommand',
+  );
+}
+
+/** True when `json` is a valid ServiceInstanceCommand. */
+export function isServiceInstanceCommand(json: unknown): json is ServiceInstanceCommand {
+  return validators.validateServiceInstanceCommand(json);
 }
 
 /** Returns `json` typed as ServiceInstanceState, or throws a ValidationError that lists every failure with its JSON pointer. */
@@ -432,6 +495,14 @@ export interface MessageDescriptor<T> {
 }
 
 export const messageDescriptors = {
+  AccessRule: {
+    name: 'AccessRule',
+    provenance: 'modelled',
+    specFile: 'spec/messages/tsm/access-rule.yaml',
+    validate: validators.validateAccessRule,
+    parse: parseAccessRule,
+    is: isAccessRule,
+  } satisfies MessageDescriptor<AccessRule>,
   AuthRequest: {
     name: 'AuthRequest',
     provenance: 'modelled',
@@ -472,6 +543,14 @@ export const messageDescriptors = {
     parse: parseCertificateSummary,
     is: isCertificateSummary,
   } satisfies MessageDescriptor<CertificateSummary>,
+  CreateServiceInstanceRequest: {
+    name: 'CreateServiceInstanceRequest',
+    provenance: 'modelled',
+    specFile: 'spec/messages/tsm/create-service-instance-request.yaml',
+    validate: validators.validateCreateServiceInstanceRequest,
+    parse: parseCreateServiceInstanceRequest,
+    is: isCreateServiceInstanceRequest,
+  } satisfies MessageDescriptor<CreateServiceInstanceRequest>,
   CrlDistributionPoint: {
     name: 'CrlDistributionPoint',
     provenance: 'modelled',
@@ -504,6 +583,14 @@ export const messageDescriptors = {
     parse: parseExternalInterfaceResult,
     is: isExternalInterfaceResult,
   } satisfies MessageDescriptor<ExternalInterfaceResult>,
+  Flavor: {
+    name: 'Flavor',
+    provenance: 'modelled',
+    specFile: 'spec/messages/tsm/flavor.yaml',
+    validate: validators.validateFlavor,
+    parse: parseFlavor,
+    is: isFlavor,
+  } satisfies MessageDescriptor<Flavor>,
   GetCertificateRequest: {
     name: 'GetCertificateRequest',
     provenance: 'modelled',
@@ -600,6 +687,14 @@ export const messageDescriptors = {
     parse: parseSecureComponentProfile,
     is: isSecureComponentProfile,
   } satisfies MessageDescriptor<SecureComponentProfile>,
+  Service: {
+    name: 'Service',
+    provenance: 'public',
+    specFile: 'spec/messages/tsm/service.yaml',
+    validate: validators.validateService,
+    parse: parseService,
+    is: isService,
+  } satisfies MessageDescriptor<Service>,
   ServiceInstance: {
     name: 'ServiceInstance',
     provenance: 'modelled',
@@ -608,6 +703,14 @@ export const messageDescriptors = {
     parse: parseServiceInstance,
     is: isServiceInstance,
   } satisfies MessageDescriptor<ServiceInstance>,
+  ServiceInstanceCommand: {
+    name: 'ServiceInstanceCommand',
+    provenance: 'modelled',
+    specFile: 'spec/messages/tsm/service-instance-command.yaml',
+    validate: validators.validateServiceInstanceCommand,
+    parse: parseServiceInstanceCommand,
+    is: isServiceInstanceCommand,
+  } satisfies MessageDescriptor<ServiceInstanceCommand>,
   ServiceInstanceState: {
     name: 'ServiceInstanceState',
     provenance: 'public',
@@ -658,7 +761,7 @@ export const messageDescriptors = {
   } satisfies MessageDescriptor<TokenType>,
   TsmError: {
     name: 'TsmError',
-    provenance: 'public',
+    provenance: 'modelled',
     specFile: 'spec/messages/tsm/tsm-error.yaml',
     validate: validators.validateTsmError,
     parse: parseTsmError,

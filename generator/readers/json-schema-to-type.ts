@@ -31,7 +31,8 @@ export function jsonSchemaToType(schema: unknown, nameReference: ReferenceNamer)
     parts.push(...node['allOf'].map((member) => jsonSchemaToType(member, nameReference)));
   }
   // `X & unknown` is X: allOf members that only constrain (if/then, not) add nothing to the type.
-  const shaping = parts.filter((part) => part.kind !== 'unknown');
+  // Likewise `{ [key: string]: unknown } & (A | B)` is A | B when A and B are objects.
+  const shaping = parts.filter((part) => part.kind !== 'unknown' && !(parts.length > 1 && isAnyObject(part)));
   if (shaping.length === 0) return UNKNOWN;
   if (shaping.length === 1) return shaping[0] ?? UNKNOWN;
   return { kind: 'intersection', members: shaping };
@@ -109,6 +110,10 @@ function additionalPropertiesType(node: SchemaNode, nameReference: ReferenceName
   if (additional === false) return false;
   if (additional === undefined) return UNKNOWN;
   return jsonSchemaToType(additional, nameReference);
+}
+
+function isAnyObject(type: TypeIR): boolean {
+  return type.kind === 'object' && type.properties.length === 0 && type.additionalProperties !== false && type.additionalProperties.kind === 'unknown';
 }
 
 function literalOrUnknown(value: unknown): TypeIR {

@@ -53,3 +53,9 @@ describe('allOf members that only constrain', () => {
     expect(print({ type: 'string', allOf: [{ if: { const: 'a' }, then: { minLength: 1 } }] })).toBe('string');
   });
 });
+
+describe('a bare `type: object` beside oneOf', () => {
+  it('adds nothing to the union of object branches', () => {
+    expect(print({ type: 'object', oneOf: [{ $ref: 'a' }, { $ref: 'b' }] })).toBe('Ref<a> | Ref<b>');
+  });
+});
