@@ -1,7 +1,8 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -21,4 +22,21 @@ export function snapshotTree(folder: string): Record<string, string> {
     if (statSync(file).isFile()) snapshot[name] = readFileSync(file, 'utf8');
   }
   return snapshot;
+}
+
+/** A temporary project per call, removed after the test that made it. */
+export function useTemporaryProjects(): () => { root: string } {
+  const projects: { remove(): void }[] = [];
+  afterEach(() => projects.splice(0).forEach((project) => project.remove()));
+  return () => {
+    const created = temporaryProject();
+    projects.push(created);
+    return created;
+  };
+}
+
+/** Rewrites one spec file of a project in place. */
+export function editSpec(root: string, file: string, edit: (text: string) => string): void {
+  const specFile = path.join(root, 'spec', file);
+  writeFileSync(specFile, edit(readFileSync(specFile, 'utf8')));
 }

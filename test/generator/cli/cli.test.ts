@@ -1,22 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { runCli } from '../../helpers/run-cli.js';
-import { snapshotTree, temporaryProject } from '../../helpers/temporary-project.js';
+import { editSpec, snapshotTree, useTemporaryProjects } from '../../helpers/temporary-project.js';
 
-const projects: { remove(): void }[] = [];
-afterEach(() => projects.splice(0).forEach((project) => project.remove()));
+const project = useTemporaryProjects();
 
-function project() {
-  const created = temporaryProject();
-  projects.push(created);
-  return created;
-}
-
-function editSpec(root: string, file: string, edit: (text: string) => string): void {
-  const specFile = path.join(root, 'spec/messages', file);
-  writeFileSync(specFile, edit(readFileSync(specFile, 'utf8')));
-}
 
 describe('jpkigen CLI', () => {
   it.each([[[]], [['generate']], [['check']], [['demo']], [['validate']]])('prints help for %j', (command) => {
@@ -35,7 +23,7 @@ describe('jpkigen CLI', () => {
   it('check exits 1 naming the stale file after a spec edit, 0 after generate', () => {
     const { root } = project();
     expect(runCli(['check', '--root', root]).status).toBe(0);
-    editSpec(root, 'common/certificate-kind.yaml', (text) => text.replace('description: >', 'description: >\n  Edited.'));
+    editSpec(root, 'messages/common/certificate-kind.yaml', (text) => text.replace('description: >', 'description: >\n  Edited.'));
     const stale = runCli(['check', '--root', root]);
     expect(stale.status).toBe(1);
     expect(stale.stdout).toContain('stale   generated/messages/types.ts');
@@ -66,7 +54,7 @@ describe('jpkigen CLI', () => {
     it.each(cases)('%s', (_name, file, edit, expected) => {
       const { root } = project();
       const before = snapshotTree(path.join(root, 'generated'));
-      editSpec(root, file, edit);
+      editSpec(root, `messages/${file}`, edit);
       const run = runCli(['generate', '--root', root]);
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(expected);

@@ -1,11 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repositoryRoot, temporaryProject } from '../../helpers/temporary-project.js';
+import { repositoryRoot, useTemporaryProjects } from '../../helpers/temporary-project.js';
 
-const projects: { remove(): void }[] = [];
-afterEach(() => projects.splice(0).forEach((project) => project.remove()));
+const project = useTemporaryProjects();
 
 /** Resolves with everything printed once `pattern` has appeared, or rejects after a while. */
 function waitForOutput(read: () => string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
@@ -25,9 +24,8 @@ function waitForOutput(read: () => string, pattern: RegExp, timeoutMs = 30_000):
 
 describe('jpkigen generate --watch', () => {
   it('regenerates after a spec edit and survives a broken spec', async () => {
-    const project = temporaryProject();
-    projects.push(project);
-    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin/jpkigen.js'), 'generate', '--watch', '--root', project.root], {
+    const { root } = project();
+    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin/jpkigen.js'), 'generate', '--watch', '--root', root], {
       env: { ...process.env, NO_COLOR: '1' },
     });
     let output = '';
@@ -35,7 +33,7 @@ describe('jpkigen generate --watch', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       await waitForOutput(() => output, /watching/);
-      const specFile = path.join(project.root, 'spec/messages/common/certificate-kind.yaml');
+      const specFile = path.join(root, 'spec/messages/common/certificate-kind.yaml');
       const original = readFileSync(specFile, 'utf8');
       let seen = output.length;
       writeFileSync(specFile, original.replace('title: CertificateKind', 'title: CertificateKind\nfoo: 1'));
@@ -43,7 +41,7 @@ describe('jpkigen generate --watch', () => {
       seen = output.length;
       writeFileSync(specFile, original.replace('description: >', 'description: >\n  Edited while watching.'));
       await waitForOutput(() => output.slice(seen), /wrote\s+generated\/messages\/types\.ts/);
-      expect(readFileSync(path.join(project.root, 'generated/messages/types.ts'), 'utf8')).toContain('Edited while watching.');
+      expect(readFileSync(path.join(root, 'generated/messages/types.ts'), 'utf8')).toContain('Edited while watching.');
       expect(child.exitCode).toBeNull();
     } finally {
       child.kill();

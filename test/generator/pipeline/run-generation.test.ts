@@ -1,19 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { check, generate } from '../../../generator/pipeline/run-generation.js';
 import { projectLayout } from '../../../generator/pipeline/project-layout.js';
 import { SpecError } from '../../../generator/spec-error.js';
-import { repositoryRoot, snapshotTree, temporaryProject } from '../../helpers/temporary-project.js';
+import { repositoryRoot, snapshotTree, useTemporaryProjects } from '../../helpers/temporary-project.js';
 
-const projects: { remove(): void }[] = [];
-afterEach(() => projects.splice(0).forEach((project) => project.remove()));
-
-function project() {
-  const created = temporaryProject();
-  projects.push(created);
-  return created;
-}
+const project = useTemporaryProjects();
 
 describe('generate', () => {
   it('reproduces the committed generated/ byte for byte, with and without the format cache', async () => {
