@@ -64,3 +64,66 @@ export interface MessageIR extends NamedTypeIR {
 export interface MessagesIR {
   readonly messages: readonly MessageIR[];
 }
+
+/** A life-cycle state machine (spec/lifecycles): transitions expanded to one per source state. */
+export interface LifeCycleIR {
+  readonly name: string;
+  readonly description: string;
+  readonly provenance: Provenance;
+  readonly file: string;
+  readonly initial: string;
+  readonly states: readonly {
+    readonly name: string;
+    readonly label: string | undefined;
+    readonly coding: string | undefined;
+    readonly description: string;
+    readonly final: boolean;
+  }[];
+  readonly events: readonly { readonly name: string; readonly description: string; readonly command: string | undefined }[];
+  readonly transitions: readonly { readonly from: string; readonly event: string; readonly to: string }[];
+  readonly scenarios: readonly { readonly description: string; readonly start: string; readonly events: readonly string[]; readonly end: string }[];
+  readonly forbidden: readonly { readonly from: string; readonly event: string; readonly description: string }[];
+}
+
+export interface LifeCyclesIR {
+  readonly machines: readonly LifeCycleIR[];
+}
+
+/** One APDU command table (spec/apdu): the runtime descriptor table plus what types and docs need. */
+export interface ApduTableIR {
+  readonly name: string;
+  readonly description: string;
+  readonly provenance: Provenance;
+  readonly file: string;
+  /** The table as the runtime interpreter reads it (runtime/apdu/command-table.ts `CommandTable`). */
+  readonly table: {
+    readonly name: string;
+    readonly commands: readonly Readonly<Record<string, unknown>>[];
+    readonly statusWords: readonly { readonly sw: string; readonly name: string; readonly meaning: string }[];
+    readonly enums: Readonly<Record<string, { readonly size: number; readonly values: Readonly<Record<string, number>> }>>;
+    readonly bitsets: Readonly<Record<string, { readonly size: number; readonly bits: Readonly<Record<string, { readonly byte: number; readonly bit: number }>> }>>;
+    readonly structures: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  };
+  readonly commands: readonly {
+    readonly name: string;
+    readonly description: string;
+    readonly provenance: Provenance;
+    readonly empirical: boolean;
+    /** The fields a builder takes and the dispatcher returns. */
+    readonly fields: TypeIR;
+    /** The decoded response data, when the command describes it. */
+    readonly responseFields: TypeIR | undefined;
+    readonly header: string;
+  }[];
+  readonly structureTypes: readonly NamedTypeIR[];
+  readonly enumTypes: readonly NamedTypeIR[];
+  readonly applications: readonly { readonly name: string; readonly aid: string; readonly description: string }[];
+  readonly tokenProfiles: readonly { readonly name: string; readonly label: string | undefined; readonly description: string }[];
+  readonly files: readonly Readonly<Record<string, unknown>>[];
+  readonly examples: readonly { readonly description: string; readonly apdu: string; readonly command: string; readonly fields: Readonly<Record<string, unknown>> | undefined }[];
+  readonly invalidExamples: readonly { readonly description: string; readonly apdu: string; readonly sw: string }[];
+}
+
+export interface ApduTablesIR {
+  readonly tables: readonly ApduTableIR[];
+}

@@ -30,7 +30,9 @@ export type SpecErrorCode =
   | 'SPEC_REF_UNRESOLVED'
   | 'SPEC_REF_CYCLE'
   | 'SPEC_DUPLICATE_NAME'
-  | 'SPEC_UNSUPPORTED';
+  | 'SPEC_UNSUPPORTED'
+  /** Well-formed, but inconsistent: an undeclared name, a contradiction, a test case that does not hold. */
+  | 'SPEC_INVALID';
 
 export function formatLocation(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.column}`;

@@ -5,3 +5,42 @@ export {
   type CompiledValidator,
   type CompiledValidatorError,
 } from './validation.js';
+export {
+  allowedEvents,
+  canTransition,
+  ForbiddenTransitionError,
+  nextState,
+  stateOfCoding,
+  type LifeCycle,
+} from './life-cycle.js';
+export { bytesToHex, hexToBytes } from './hex.js';
+export {
+  encodeCommandApdu,
+  encodeResponseApdu,
+  parseCommandApdu,
+  parseResponseApdu,
+  type CommandApdu,
+  type CommandApduInput,
+  type CommandApduParse,
+  type ResponseApdu,
+} from './apdu/command-apdu.js';
+export { concatBytes, decodeTlv, decodeTlvs, encodeLength, encodeTlv, TlvError, type Tlv } from './apdu/ber-tlv.js';
+export { IsoStatusWord, matchesStatusWord, statusWordPattern, type StatusWordPattern } from './apdu/status-words.js';
+export {
+  ApduEncodingError,
+  bitsetBytes,
+  bitsetNames,
+  buildCommand,
+  decodeStructureTlv,
+  describeStatusWord,
+  dispatchCommand,
+  parseResponse,
+  type BuildOptions,
+  type CommandDescriptor,
+  type CommandTable,
+  type DispatchResult,
+  type FieldValues,
+  type ParsedResponse,
+  type StatusWordDescriptor,
+  type StructureValue,
+} from './apdu/command-table.js';

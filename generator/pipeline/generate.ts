@@ -4,12 +4,16 @@
  * leaves generated/ untouched.
  */
 import path from 'node:path';
-import type { Emitter, GeneratedFile } from '../emitters/emitter.js';
+import type { EmitContext, Emitter, GeneratedFile } from '../emitters/emitter.js';
 import { messageConformanceEmitter } from '../emitters/messages/message-conformance-emitter.js';
 import { messageParsersEmitter } from '../emitters/messages/message-parsers-emitter.js';
 import { messageTypesEmitter } from '../emitters/messages/message-types-emitter.js';
 import { messageValidatorsEmitter } from '../emitters/messages/message-validators-emitter.js';
-import type { MessagesIR } from '../ir.js';
+import type { ApduTablesIR, LifeCyclesIR, MessagesIR } from '../ir.js';
+import { apduConformanceEmitter, apduEmitter } from '../emitters/apdu/apdu-emitter.js';
+import { readApduTables } from '../readers/apdu-reader.js';
+import { lifeCyclesConformanceEmitter, lifeCyclesEmitter } from '../emitters/lifecycles/lifecycles-emitter.js';
+import { readLifeCycles } from '../readers/lifecycles-reader.js';
 import { generatorVersion, packageRoot } from '../package-root.js';
 import { compareText } from '../compare-text.js';
 import { formatFiles } from '../printer/format.js';
@@ -20,22 +24,63 @@ import { parseYamlSource, type YamlSource } from '../yaml-source.js';
 import { inputHashes, sha256, type GenerationInputs, type InputFile } from './inputs.js';
 import { compileMetaSchema } from './meta-schema.js';
 import type { ProjectLayout } from './project-layout.js';
-import { SPEC_KINDS } from './spec-kinds.js';
+import { SPEC_KINDS, type SpecKind } from './spec-kinds.js';
 
 export const MANIFEST_FILE = 'MANIFEST.json';
 
-const MESSAGE_EMITTERS: readonly Emitter<MessagesIR>[] = [
-  messageTypesEmitter,
-  messageValidatorsEmitter,
-  messageParsersEmitter,
-  messageConformanceEmitter,
-];
-
-export interface GenerationSummary {
-  readonly messageTypes: number;
-  readonly examples: number;
-  readonly invalidExamples: number;
+/** How one spec kind is read and emitted; the kind's folder and meta-schema live in spec-kinds.ts. */
+interface KindGenerator<IR> {
+  read(sources: readonly YamlSource[]): IR;
+  readonly emitters: readonly Emitter<IR>[];
+  /** Counts for the summary: types, test cases … */
+  summarize(ir: IR): Readonly<Record<string, number>>;
 }
+
+interface KindOutput {
+  readonly files: readonly GeneratedFile[];
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+/** Binds a kind's reader to its emitters, so kinds with different IRs share one table. */
+function kindGenerator<IR>(generator: KindGenerator<IR>): (sources: readonly YamlSource[], context: EmitContext) => KindOutput {
+  return (sources, context) => {
+    const ir = generator.read(sources);
+    return { files: generator.emitters.flatMap((emitter) => emitter.emit(ir, context)), counts: generator.summarize(ir) };
+  };
+}
+
+const GENERATORS: Readonly<Record<string, (sources: readonly YamlSource[], context: EmitContext) => KindOutput>> = {
+  messages: kindGenerator<MessagesIR>({
+    read: readMessages,
+    emitters: [messageTypesEmitter, messageValidatorsEmitter, messageParsersEmitter, messageConformanceEmitter],
+    summarize: (ir) => ({
+      types: ir.messages.length,
+      examples: ir.messages.reduce((total, message) => total + message.examples.length, 0),
+      invalidExamples: ir.messages.reduce((total, message) => total + message.invalidExamples.length, 0),
+    }),
+  }),
+  lifecycles: kindGenerator<LifeCyclesIR>({
+    read: readLifeCycles,
+    emitters: [lifeCyclesEmitter, lifeCyclesConformanceEmitter],
+    summarize: (ir) => ({
+      machines: ir.machines.length,
+      transitions: ir.machines.reduce((total, machine) => total + machine.transitions.length, 0),
+      scenarios: ir.machines.reduce((total, machine) => total + machine.scenarios.length, 0),
+    }),
+  }),
+  apdu: kindGenerator<ApduTablesIR>({
+    read: readApduTables,
+    emitters: [apduEmitter, apduConformanceEmitter],
+    summarize: (ir) => ({
+      tables: ir.tables.length,
+      commands: ir.tables.reduce((total, table) => total + table.commands.length, 0),
+      examples: ir.tables.reduce((total, table) => total + table.examples.length + table.invalidExamples.length, 0),
+    }),
+  }),
+};
+
+/** Per spec kind, what was generated from it. */
+export type GenerationSummary = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
 export interface Generation {
   /** Every output file, formatted, the manifest last. */
@@ -44,37 +89,37 @@ export interface Generation {
 }
 
 export async function generateFromInputs(layout: ProjectLayout, inputs: GenerationInputs): Promise<Generation> {
-  const messageSources = readSpecKind(inputs, 'messages');
-  const messages = readMessages(messageSources);
   const context = {
     runtimeImport: '../../runtime/index.js',
     renderTemplate: createTemplateRenderer(path.join(packageRoot, 'templates')),
   };
-  const emitted = MESSAGE_EMITTERS.flatMap((emitter) => emitter.emit(messages, context));
+  const emitted: GeneratedFile[] = [];
+  const summary: Record<string, Readonly<Record<string, number>>> = {};
+  for (const kind of SPEC_KINDS) {
+    const generateKind = GENERATORS[kind.name];
+    const sources = readSpecKind(inputs, kind);
+    if (generateKind === undefined || sources.length === 0) continue;
+    const output = generateKind(sources, context);
+    emitted.push(...output.files);
+    summary[kind.name] = output.counts;
+  }
   assertUniquePaths(emitted);
   const formatted = await formatFiles(emitted, layout.cacheDir === undefined ? undefined : path.join(layout.cacheDir, 'format'));
   formatted.sort((a, b) => compareText(a.path, b.path));
-  return {
-    files: [...formatted, manifestFile(inputs, formatted)],
-    summary: {
-      messageTypes: messages.messages.length,
-      examples: messages.messages.reduce((total, message) => total + message.examples.length, 0),
-      invalidExamples: messages.messages.reduce((total, message) => total + message.invalidExamples.length, 0),
-    },
-  };
+  return { files: [...formatted, manifestFile(inputs, formatted)], summary };
 }
 
 /** Parses every file of one spec kind and checks it against the kind's meta-schema. */
-function readSpecKind(inputs: GenerationInputs, kindName: string): YamlSource[] {
-  const kind = SPEC_KINDS.find((candidate) => candidate.name === kindName);
-  if (kind === undefined) throw new Error(`unknown spec kind ${kindName}`);
+function readSpecKind(inputs: GenerationInputs, kind: SpecKind): YamlSource[] {
+  const files = inputs.specs.get(kind) ?? [];
+  if (files.length === 0) return [];
   const metaSchema = inputs.metaSchemas.find((file) => file.path === `spec/meta/${kind.metaSchema}`);
   if (metaSchema === undefined) throw new Error(`meta-schema spec/meta/${kind.metaSchema} is missing from the jpkigen package`);
   const checkAgainstMetaSchema = compileMetaSchema(metaSchema);
-  return (inputs.specs.get(kind) ?? []).map((file: InputFile) => {
+  return files.map((file: InputFile) => {
     const source = parseYamlSource(file.path, file.text);
     if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
-      throw new SpecError('SPEC_META_SCHEMA', { file: file.path, line: 1, column: 1 }, 'a YAML mapping (a JSON Schema object) at the top level');
+      throw new SpecError('SPEC_META_SCHEMA', { file: file.path, line: 1, column: 1 }, 'a YAML mapping at the top level');
     }
     checkAgainstMetaSchema(source);
     return source;

@@ -5,4 +5,8 @@ export interface SpecKind {
   readonly metaSchema: string;
 }
 
-export const SPEC_KINDS: readonly SpecKind[] = [{ name: 'messages', folder: 'messages', metaSchema: 'message.schema.yaml' }];
+export const SPEC_KINDS: readonly SpecKind[] = [
+  { name: 'messages', folder: 'messages', metaSchema: 'message.schema.yaml' },
+  { name: 'lifecycles', folder: 'lifecycles', metaSchema: 'lifecycle.schema.yaml' },
+  { name: 'apdu', folder: 'apdu', metaSchema: 'apdu.schema.yaml' },
+];

@@ -23,7 +23,7 @@ export function addNamedType(file: SourceFile, named: NamedTypeIR): void {
   const doc = docText(named.description, named.provenance);
   const docs = doc === undefined ? [] : [doc];
   const { type } = named;
-  if (type.kind === 'object') {
+  if (type.kind === 'object' && (type.properties.length > 0 || type.additionalProperties !== false)) {
     file.addInterface({
       name: named.name,
       isExported: true,
