@@ -6,6 +6,7 @@
  */
 import { compareText } from '../compare-text.js';
 import type { ApduTableIR, ApduTablesIR, NamedTypeIR, PropertyIR, Provenance, TypeIR } from '../ir.js';
+import { parametersMatch, type CommandDescriptor, type CommandTable } from '../../runtime/apdu/command-table.js';
 import { SpecError } from '../spec-error.js';
 import { pointerFromSegments, type YamlSource } from '../yaml-source.js';
 
@@ -176,8 +177,13 @@ function readApduTable(source: YamlSource, spec: ApduTableSpec): ApduTableIR {
       },
     };
   });
-  assertDistinguishable(commands.map((command) => command.descriptor), (index, other) =>
-    fail(['commands', index, 'parameters', 'pattern'], `a header or ISO case that tells ${commands[index]?.spec.name ?? ''} from ${other}, which has the same CLA, INS and matching P1-P2`),
+  const enums = Object.fromEntries((spec.enums ?? []).map((item) => [item.name, { size: item.size, values: Object.fromEntries(item.values.map((value) => [value.name, Number.parseInt(value.value, 16)])) }]));
+  const bitsets = Object.fromEntries((spec.bitsets ?? []).map((item) => [item.name, { size: item.size, bits: Object.fromEntries(item.bits.map((bit) => [bit.name, { byte: bit.byte, bit: bit.bit }])) }]));
+  const structures = Object.fromEntries((spec.structures ?? []).map((structure) => [structure.name, structureDescriptor(structure)]));
+  const statusWordList = spec.statusWords.map(({ sw, name, meaning }) => ({ sw, name, meaning }));
+  const descriptors = commands.map((command) => command.descriptor as unknown as CommandDescriptor);
+  assertDistinguishable({ name: spec.title, enums, bitsets, structures: structures as unknown as CommandTable['structures'], statusWords: statusWordList }, descriptors, (index, other) =>
+    fail(['commands', index, 'parameters', 'pattern'], `a header or ISO case that tells ${commands[index]?.spec.name ?? ''} from ${other}, which has the same CLA and INS and accepts the same P1-P2`),
   );
 
   return {
@@ -188,10 +194,10 @@ function readApduTable(source: YamlSource, spec: ApduTableSpec): ApduTableIR {
     table: {
       name: spec.title,
       commands: commands.map((command) => command.descriptor),
-      statusWords: spec.statusWords.map(({ sw, name, meaning }) => ({ sw, name, meaning })),
-      enums: Object.fromEntries((spec.enums ?? []).map((item) => [item.name, { size: item.size, values: Object.fromEntries(item.values.map((value) => [value.name, Number.parseInt(value.value, 16)])) }])),
-      bitsets: Object.fromEntries((spec.bitsets ?? []).map((item) => [item.name, { size: item.size, bits: Object.fromEntries(item.bits.map((bit) => [bit.name, { byte: bit.byte, bit: bit.bit }])) }])),
-      structures: Object.fromEntries((spec.structures ?? []).map((structure) => [structure.name, structureDescriptor(structure)])),
+      statusWords: statusWordList,
+      enums,
+      bitsets,
+      structures,
     },
     commands: commands.map(({ spec: command, descriptor }) => ({
       name: command.name,
@@ -251,17 +257,27 @@ interface HeaderShape {
   readonly le: string;
 }
 
-/** Two commands the dispatcher could confuse: same CLA and INS, P1-P2 patterns that overlap, and an ISO case in common. */
-function assertDistinguishable(commands: readonly HeaderShape[], report: (index: number, other: string) => never): void {
+/**
+ * Two commands the dispatcher could confuse: same CLA and INS, an ISO case in common, and some
+ * P1-P2 value both accept (fixed bits, and enum parameters holding one of their values).
+ */
+function assertDistinguishable(
+  table: Pick<CommandTable, 'name' | 'enums' | 'bitsets' | 'structures' | 'statusWords'>,
+  commands: readonly CommandDescriptor[],
+  report: (index: number, other: string) => never,
+): void {
+  const lookup = { ...table, commands } as CommandTable;
   commands.forEach((command, index) => {
     for (const other of commands.slice(0, index)) {
       const ignored = (command.logicalChannel || other.logicalChannel ? 0x03 : 0) | (command.secureMessaging || other.secureMessaging ? 0x04 : 0);
       if ((command.cla & ~ignored) !== (other.cla & ~ignored) || command.ins !== other.ins) continue;
+      if ((command.data !== undefined) !== (other.data !== undefined)) continue;
+      if (command.le !== other.le && command.le !== 'optional' && other.le !== 'optional') continue;
       const common = command.fixedMask & other.fixedMask;
       if ((command.fixedValue & common) !== (other.fixedValue & common)) continue;
-      if ((command.data !== undefined) !== (other.data !== undefined)) continue;
-      const leOverlap = command.le === other.le || command.le === 'optional' || other.le === 'optional';
-      if (leOverlap) report(index, other.name);
+      for (let p1p2 = 0; p1p2 <= 0xffff; p1p2 += 1) {
+        if (parametersMatch(lookup, command, p1p2) && parametersMatch(lookup, other, p1p2)) report(index, other.name);
+      }
     }
   });
 }

@@ -138,7 +138,8 @@ export interface BuildOptions {
 // ---------------------------------------------------------------------------------------------
 // Building
 
-export function buildCommand(table: CommandTable, commandName: string, values: FieldValues, options: BuildOptions = {}): Uint8Array {
+export function buildCommand(table: CommandTable, commandName: string, fields: object, options: BuildOptions = {}): Uint8Array {
+  const values = fields as FieldValues;
   const command = table.commands.find((candidate) => candidate.name === commandName);
   if (command === undefined) throw new ApduEncodingError(table.name, commandName, 'no such command');
   const fail = (message: string): never => {
@@ -293,12 +294,14 @@ export function dispatchCommand(table: CommandTable, bytes: Uint8Array): Dispatc
   const parsed = parseCommandApdu(bytes);
   if (!parsed.ok) return parsed;
   const { apdu } = parsed;
+  // The order a card checks in: class, instruction, parameters, then lengths.
+  if (!table.commands.some((command) => claMatches(command, apdu.cla))) return reject(IsoStatusWord.classNotSupported, `no command is sent with CLA ${hexByte(apdu.cla)}`);
   const byIns = table.commands.filter((command) => command.ins === apdu.ins);
   if (byIns.length === 0) return reject(IsoStatusWord.instructionNotSupported, `no command has INS ${hexByte(apdu.ins)}`);
   const byCla = byIns.filter((command) => claMatches(command, apdu.cla));
   if (byCla.length === 0) return reject(IsoStatusWord.classNotSupported, `INS ${hexByte(apdu.ins)} is not sent with CLA ${hexByte(apdu.cla)}`);
   const p1p2 = (apdu.p1 << 8) | apdu.p2;
-  const byParameters = byCla.filter((command) => (p1p2 & command.fixedMask) === command.fixedValue);
+  const byParameters = byCla.filter((command) => parametersMatch(table, command, p1p2));
   if (byParameters.length === 0) return reject(IsoStatusWord.incorrectParameters, `no command takes P1-P2 ${hexByte(apdu.p1)}${hexByte(apdu.p2)} with INS ${hexByte(apdu.ins)}`);
   const byCase = byParameters.filter((command) => caseMatches(command, apdu));
   const command = byCase[0];
@@ -327,6 +330,19 @@ function claMatches(command: CommandDescriptor, cla: number): boolean {
   return (cla & ~ignored & 0xff) === (command.cla & ~ignored & 0xff);
 }
 
+/**
+ * Fixed bits must match, and an enum parameter must hold one of its enum's values: that is how
+ * tables tell a normative form (P2 = 80) from empirical variants on the same bits (P2 = 98, 9B).
+ */
+export function parametersMatch(table: CommandTable, command: CommandDescriptor, p1p2: number): boolean {
+  if ((p1p2 & command.fixedMask) !== command.fixedValue) return false;
+  return command.parameters.every((parameter) => parameter.type !== 'enum' || enumName(table, parameter.ref ?? '', parameterBits(parameter, p1p2)) !== undefined);
+}
+
+function parameterBits(parameter: ParameterDescriptor, p1p2: number): number {
+  return (p1p2 >> (parameter.lsb - 1)) & (2 ** (parameter.msb - parameter.lsb + 1) - 1);
+}
+
 function caseMatches(command: CommandDescriptor, apdu: CommandApdu): boolean {
   if (apdu.extended && !command.extendedLength) return false;
   const hasData = apdu.data.length > 0;
@@ -337,8 +353,7 @@ function caseMatches(command: CommandDescriptor, apdu: CommandApdu): boolean {
 }
 
 function parameterFromBits(table: CommandTable, parameter: ParameterDescriptor, p1p2: number): unknown {
-  const width = parameter.msb - parameter.lsb + 1;
-  const raw = (p1p2 >> (parameter.lsb - 1)) & (2 ** width - 1);
+  const raw = parameterBits(parameter, p1p2);
   switch (parameter.type) {
     case 'flag':
       return raw === 1;
