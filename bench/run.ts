@@ -1,81 +1,55 @@
 /**
- * `npm run bench`: the generator's speed on this machine, against its targets and against the
- * bare cost of starting Node (the floor no CLI run can go below), all measured in one run.
+ * `npm run bench [suite…]`: runs the benchmark suites, prints a table per suite and writes
+ * bench/results/<suite>.json with the machine each figure was measured on.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../generator/package-root.js';
+import { runApduBench } from './apdu-bench.js';
+import { runGenerateBench } from './generate-bench.js';
 import { describeMachine } from './machine.js';
-import { timeCommand, type Measurement } from './measure.js';
+import type { BenchReport } from './report.js';
+import { runScp03Bench } from './scp03-bench.js';
 
-const RUNS = 7;
-const cli = path.join(packageRoot, 'bin', 'jpkigen.js');
-const project = mkdtempSync(path.join(tmpdir(), 'jpkigen-bench-'));
-cpSync(path.join(packageRoot, 'spec'), path.join(project, 'spec'), { recursive: true });
-const cache = path.join(project, 'node_modules', '.cache', 'jpkigen');
-const generated = path.join(project, 'generated');
-const clean = () => {
-  rmSync(generated, { recursive: true, force: true });
-  rmSync(cache, { recursive: true, force: true });
+const SUITES: Readonly<Record<string, () => Promise<BenchReport>>> = {
+  generate: runGenerateBench,
+  scp03: runScp03Bench,
+  apdu: runApduBench,
 };
 
-interface Row {
-  readonly task: string;
-  readonly measurement: Measurement;
-  readonly targetMs: number | undefined;
-}
-
-const nodeStartup = timeCommand(['-e', ''], RUNS);
-const rows: Row[] = [
-  { task: 'node start-up (anchor)', measurement: nodeStartup, targetMs: undefined },
-  { task: 'jpkigen --version', measurement: timeCommand([cli, '--version'], RUNS), targetMs: undefined },
-  { task: 'generate, cold (no output, no cache)', measurement: timeCommand([cli, 'generate', '--root', project], RUNS, clean), targetMs: 2000 },
-  {
-    task: 'generate --force, format cache warm',
-    measurement: timeCommand([cli, 'generate', '--force', '--root', project], RUNS),
-    targetMs: undefined,
-  },
-  { task: 'generate, no change', measurement: timeCommand([cli, 'generate', '--root', project], RUNS), targetMs: 500 },
-  { task: 'check (full in-memory regeneration)', measurement: timeCommand([cli, 'check', '--root', project], RUNS), targetMs: undefined },
-];
-rmSync(project, { recursive: true, force: true });
-
-const results = rows.map(({ task, measurement, targetMs }) => ({
-  task,
-  ...measurement,
-  targetMs,
-  ratioToTarget: targetMs === undefined ? undefined : round(measurement.medianMs / targetMs),
-  ratioToNodeStartup: round(measurement.medianMs / nodeStartup.medianMs),
-}));
-
-const header = ['task', 'median ms', 'min ms', 'target ms', 'median/target', 'median/node start-up'];
-const table = [
-  header,
-  ...results.map((result) => [
-    result.task,
-    String(result.medianMs),
-    String(result.minMs),
-    result.targetMs === undefined ? '' : String(result.targetMs),
-    result.ratioToTarget === undefined ? '' : `${result.ratioToTarget}${result.ratioToTarget <= 1 ? ' ✓' : ' ✗'}`,
-    `${result.ratioToNodeStartup}×`,
-  ]),
-];
-process.stdout.write(`${markdownTable(table)}\n`);
-
+const requested = process.argv.slice(2);
 const machine = describeMachine();
-mkdirSync(path.join(packageRoot, 'bench', 'results'), { recursive: true });
-const output = path.join(packageRoot, 'bench', 'results', 'generate.json');
-writeFileSync(output, `${JSON.stringify({ benchmark: 'generate', machine, anchor: 'node -e "" start-up', runs: RUNS, results }, null, 2)}\n`);
-process.stdout.write(`\n${machine.cores} × ${machine.cpu}, Node ${machine.node}; written to ${path.relative(process.cwd(), output)}\n`);
-if (results.some((result) => result.ratioToTarget !== undefined && result.ratioToTarget > 1)) process.exitCode = 1;
+const resultsFolder = path.join(packageRoot, 'bench', 'results');
+mkdirSync(resultsFolder, { recursive: true });
+let missedTarget = false;
 
-function markdownTable(rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  const [head, ...body] = rows;
-  return [line(head ?? []), line((head ?? []).map(() => '---')), ...body.map(line)].join('\n');
+for (const [name, run] of Object.entries(SUITES)) {
+  if (requested.length > 0 && !requested.includes(name)) continue;
+  const report = await run();
+  process.stdout.write(`\n## ${report.suite}\n\n${markdownTable(report)}\n`);
+  writeFileSync(path.join(resultsFolder, `${report.suite}.json`), `${JSON.stringify({ ...report, machine }, null, 2)}\n`);
+  missedTarget ||= report.rows.some((row) => row.meetsTarget === false);
+}
+process.stdout.write(`\n${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; results in bench/results/\n`);
+if (missedTarget) process.exitCode = 1;
+
+function markdownTable(report: BenchReport): string {
+  const lines = [
+    '| task | value | anchor | ratio | target |',
+    '| --- | --- | --- | --- | --- |',
+    ...report.rows.map((row) =>
+      [
+        row.task,
+        `${formatNumber(row.value)} ${row.unit}`,
+        row.anchor ?? '',
+        row.ratio === undefined ? '' : `${row.ratio}×`,
+        row.target === undefined ? '' : `${formatNumber(row.target)} ${row.unit} ${row.meetsTarget === true ? '✓' : '✗'}`,
+      ].join(' | '),
+    ),
+  ];
+  return lines.map((line) => (line.startsWith('| task') || line.startsWith('| ---') ? line : `| ${line} |`)).join('\n');
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
+function formatNumber(value: number): string {
+  return value >= 1000 ? Math.round(value).toLocaleString('en-US') : String(Math.round(value * 10) / 10);
 }

@@ -24,7 +24,8 @@ export {
   type CommandApduParse,
   type ResponseApdu,
 } from './apdu/command-apdu.js';
-export { concatBytes, decodeTlv, decodeTlvs, encodeLength, encodeTlv, TlvError, type Tlv } from './apdu/ber-tlv.js';
+export { concatBytes, constantTimeEqual } from './bytes.js';
+export { decodeTlv, decodeTlvs, encodeLength, encodeTlv, TlvError, type Tlv } from './apdu/ber-tlv.js';
 export { IsoStatusWord, matchesStatusWord, statusWordPattern, type StatusWordPattern } from './apdu/status-words.js';
 export {
   ApduEncodingError,

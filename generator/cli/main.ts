@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { generatorVersion } from '../package-root.js';
 import { checkCommand } from './commands/check-command.js';
+import { conformanceCommand } from './commands/conformance-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { generateCommand } from './commands/generate-command.js';
 import { validateCommand } from './commands/validate-command.js';
@@ -13,6 +14,7 @@ await yargs(hideBin(process.argv))
   .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
   .command(generateCommand)
   .command(checkCommand)
+  .command(conformanceCommand)
   .command(demoCommand)
   .command(validateCommand)
   .demandCommand(1, 'name a command')

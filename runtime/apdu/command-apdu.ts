@@ -25,34 +25,34 @@ const wrongLength = (reason: string): CommandApduParse => ({ ok: false, sw: IsoS
 
 export function parseCommandApdu(bytes: Uint8Array): CommandApduParse {
   if (bytes.length < 4) return wrongLength(`an APDU has at least 4 header bytes, got ${bytes.length}`);
-  const header = { cla: bytes[0] ?? 0, ins: bytes[1] ?? 0, p1: bytes[2] ?? 0, p2: bytes[3] ?? 0 };
-  const body = bytes.subarray(4);
-  const make = (isoCase: 1 | 2 | 3 | 4, data: Uint8Array, le: number | undefined, extended: boolean): CommandApduParse => ({
-    ok: true,
-    apdu: { ...header, data, le, extended, isoCase },
-  });
-  if (body.length === 0) return make(1, new Uint8Array(0), undefined, false);
-  const first = body[0] ?? 0;
-  if (body.length === 1) return make(2, new Uint8Array(0), first === 0 ? 256 : first, false);
+  const bodyLength = bytes.length - 4;
+  if (bodyLength === 0) return accepted(bytes, 1, EMPTY, undefined, false);
+  const first = bytes[4] ?? 0;
+  if (bodyLength === 1) return accepted(bytes, 2, EMPTY, first === 0 ? 256 : first, false);
   if (first !== 0) {
     // Short Lc: data, then optionally one Le byte.
-    const data = body.subarray(1, 1 + first);
-    if (body.length === 1 + first) return make(3, data, undefined, false);
-    if (body.length === 2 + first) return make(4, data, body[1 + first] || 256, false);
-    return wrongLength(`Lc says ${first} data bytes, but ${body.length - 1} bytes follow`);
+    if (bodyLength === 1 + first) return accepted(bytes, 3, bytes.subarray(5, 5 + first), undefined, false);
+    if (bodyLength === 2 + first) return accepted(bytes, 4, bytes.subarray(5, 5 + first), bytes[5 + first] || 256, false);
+    return wrongLength(`Lc says ${first} data bytes, but ${bodyLength - 1} bytes follow`);
   }
   // Extended: 00 then two bytes of Le (case 2E) or Lc (cases 3E, 4E).
-  if (body.length < 3) return wrongLength('an extended length needs three bytes');
-  const word = ((body[1] ?? 0) << 8) | (body[2] ?? 0);
-  if (body.length === 3) return make(2, new Uint8Array(0), word === 0 ? 65536 : word, true);
+  if (bodyLength < 3) return wrongLength('an extended length needs three bytes');
+  const word = ((bytes[5] ?? 0) << 8) | (bytes[6] ?? 0);
+  if (bodyLength === 3) return accepted(bytes, 2, EMPTY, word === 0 ? 65536 : word, true);
   if (word === 0) return wrongLength('extended Lc of zero');
-  const data = body.subarray(3, 3 + word);
-  if (body.length === 3 + word) return make(3, data, undefined, true);
-  if (body.length === 5 + word) {
-    const le = ((body[3 + word] ?? 0) << 8) | (body[4 + word] ?? 0);
-    return make(4, data, le === 0 ? 65536 : le, true);
+  if (bodyLength === 3 + word) return accepted(bytes, 3, bytes.subarray(7, 7 + word), undefined, true);
+  if (bodyLength === 5 + word) {
+    const le = ((bytes[7 + word] ?? 0) << 8) | (bytes[8 + word] ?? 0);
+    return accepted(bytes, 4, bytes.subarray(7, 7 + word), le === 0 ? 65536 : le, true);
   }
-  return wrongLength(`extended Lc says ${word} data bytes, but ${body.length - 3} bytes follow`);
+  return wrongLength(`extended Lc says ${word} data bytes, but ${bodyLength - 3} bytes follow`);
+}
+
+/** Shared by every case without data: a zero-length array holds nothing a caller could change. */
+const EMPTY = new Uint8Array(0);
+
+function accepted(bytes: Uint8Array, isoCase: 1 | 2 | 3 | 4, data: Uint8Array, le: number | undefined, extended: boolean): CommandApduParse {
+  return { ok: true, apdu: { cla: bytes[0] ?? 0, ins: bytes[1] ?? 0, p1: bytes[2] ?? 0, p2: bytes[3] ?? 0, data, le, extended, isoCase } };
 }
 
 export interface CommandApduInput {

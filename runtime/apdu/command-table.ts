@@ -3,7 +3,8 @@
  * spec/apdu), and these functions build, dispatch and parse by it. Generated code adds the types.
  */
 import { JpkigenError } from '../errors.js';
-import { concatBytes, decodeTlvs, encodeTlv, TlvError, type Tlv } from './ber-tlv.js';
+import { concatBytes } from '../bytes.js';
+import { decodeTlvs, encodeTlv, TlvError, type Tlv } from './ber-tlv.js';
 import { encodeCommandApdu, parseCommandApdu, parseResponseApdu, type CommandApdu } from './command-apdu.js';
 import { IsoStatusWord, matchesStatusWord, statusWordPattern, type StatusWordPattern } from './status-words.js';
 
@@ -199,7 +200,7 @@ function encodeData(table: CommandTable, data: DataDescriptor, values: FieldValu
       return encodeValue(table, { type: data.kind, ...(data.charset === undefined ? {} : { charset: data.charset }) }, values[data.name ?? 'data'], data.length, data.name ?? 'data', fail);
     case 'fields':
       return concatBytes(
-        (data.fields ?? []).flatMap((field) => {
+        ...(data.fields ?? []).flatMap((field) => {
           const value = values[field.name];
           if (value === undefined) {
             if (field.optional) return [];
@@ -212,7 +213,7 @@ function encodeData(table: CommandTable, data: DataDescriptor, values: FieldValu
     case 'tlv': {
       const value = values[data.name ?? 'data'];
       const items = data.repeated === true ? (Array.isArray(value) ? value : fail(`${data.name ?? 'data'} must be a list`)) : [value];
-      return concatBytes(items.map((item) => encodeStructure(table, data.structure ?? '', item, fail)));
+      return concatBytes(...items.map((item) => encodeStructure(table, data.structure ?? '', item, fail)));
     }
   }
 }
@@ -275,7 +276,7 @@ function encodeStructure(table: CommandTable, structureName: string, value: unkn
       );
     }
   }
-  return encodeTlv(structure.tag, concatBytes(parts));
+  return encodeTlv(structure.tag, concatBytes(...parts));
 }
 
 // ---------------------------------------------------------------------------------------------
