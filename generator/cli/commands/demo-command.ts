@@ -1,73 +1,156 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { parse as parseYaml } from 'yaml';
+import { checkApduExamples, type ApduExample, type ApduExampleResult, type InvalidApduExample } from '../../../conformance/apdu/check-apdu-examples.js';
+import { checkLifeCycle, type LifeCycleCheck } from '../../../conformance/lifecycles/check-life-cycle.js';
 import { checkMessageExamples, type MessageExampleResult, type MessageExamples } from '../../../conformance/messages/check-message-examples.js';
+import { replayScp03VectorFiles, type Scp03ReplayResult } from '../../../conformance/scp03/index.js';
+import type { CommandTable } from '../../../runtime/index.js';
 import { packageRoot } from '../../package-root.js';
 import { projectLayout } from '../../pipeline/project-layout.js';
 import { generate } from '../../pipeline/run-generation.js';
 import { colour, ExitCode, formatTable, printJson, printLine } from '../output.js';
 import { reportError } from '../report-error.js';
 
+type MessageRow = MessageExampleResult & { readonly area: string; readonly provenance: string };
+type ApduRow = ApduExampleResult & { readonly table: string; readonly commands: number };
+
 /**
  * The main job on embedded defaults: regenerate jpkigen's own specs, then run every test case
- * written into them through the generated validators as a consumer of `jpkigen/messages` would.
+ * written into them through the generated code as a consumer of the package would — message
+ * examples through the validators, APDU examples through the dispatcher and builders, life
+ * cycles through a reachability check — and replay the bundled SCP03 sessions on both sides.
  */
 export const demoCommand: CommandModule<{ json: boolean }, { json: boolean }> = {
   command: 'demo',
-  describe: 'Regenerate the built-in specs and validate every example through the generated code',
+  describe: 'Regenerate the built-in specs and run every embedded test case through the generated code',
   handler: async (options) => {
     try {
       const started = performance.now();
       const generation = await generate(projectLayout(packageRoot));
-      const { messageDescriptors } = await import('../../../generated/messages/index.js');
-      const results: (MessageExampleResult & { area: string; provenance: string })[] = [];
-      for (const descriptor of Object.values(messageDescriptors)) {
-        const examples = await readExamples(descriptor.name, descriptor.specFile);
-        const result = checkMessageExamples(examples, descriptor.validate);
-        results.push({ ...result, area: descriptor.specFile.split('/')[2] ?? '', provenance: descriptor.provenance });
-      }
-      const failed = results.filter((result) => result.failures.length > 0);
+      const messages = await checkMessages();
+      const apdu = await checkApduTables();
+      const lifeCycles = await checkLifeCycles();
+      const scp03 = await replayBundledScp03();
       const milliseconds = Math.round(performance.now() - started);
-      if (options.json) printJson({ ok: failed.length === 0, generation, results, milliseconds });
-      else printDemoReport(results, generation.written.length, milliseconds);
-      process.exitCode = failed.length === 0 ? ExitCode.ok : ExitCode.failed;
+      const failing =
+        messages.filter((row) => row.failures.length > 0).length +
+        apdu.filter((row) => row.failures.length > 0).length +
+        lifeCycles.filter((row) => row.unreachable.length + row.deadEnds.length > 0).length +
+        scp03.filter((result) => !result.passed).length;
+      if (options.json) printJson({ ok: failing === 0, generation, messages, apdu, lifeCycles, scp03, milliseconds });
+      else {
+        printLine(colour.bold('jpkigen demo — the built-in specs through the generated code'));
+        printLine(colour.dim(generation.written.length === 0 ? 'generated/ was up to date' : `regenerated ${generation.written.length} file(s)`));
+        printMessages(messages);
+        printApdu(apdu);
+        printLifeCycles(lifeCycles);
+        printScp03(scp03);
+        printLine();
+        printLine(failing === 0 ? colour.green(`all checks passed (${milliseconds} ms)`) : colour.red(`${failing} failing (${milliseconds} ms)`));
+      }
+      process.exitCode = failing === 0 ? ExitCode.ok : ExitCode.failed;
     } catch (error) {
       process.exitCode = reportError(error, options.json);
     }
   },
 };
 
-async function readExamples(name: string, specFile: string): Promise<MessageExamples> {
-  const schema = parseYaml(await readFile(path.join(packageRoot, specFile), 'utf8')) as Record<string, unknown>;
-  return {
-    name,
-    examples: (schema['examples'] ?? []) as unknown[],
-    invalidExamples: (schema['x-invalid-examples'] ?? []) as MessageExamples['invalidExamples'],
-  };
+async function readSpec(specFile: string): Promise<Record<string, unknown>> {
+  return parseYaml(await readFile(path.join(packageRoot, specFile), 'utf8')) as Record<string, unknown>;
 }
 
-function printDemoReport(results: readonly (MessageExampleResult & { area: string; provenance: string })[], written: number, milliseconds: number): void {
-  printLine(colour.bold('jpkigen demo — message designs (電文) through the generated validators'));
-  printLine(colour.dim(written === 0 ? 'generated/ was up to date' : `regenerated ${written} file(s)`));
+async function checkMessages(): Promise<MessageRow[]> {
+  const { messageDescriptors } = await import('../../../generated/messages/index.js');
+  const rows: MessageRow[] = [];
+  for (const descriptor of Object.values(messageDescriptors)) {
+    const spec = await readSpec(descriptor.specFile);
+    const examples: MessageExamples = {
+      name: descriptor.name,
+      examples: (spec['examples'] ?? []) as unknown[],
+      invalidExamples: (spec['x-invalid-examples'] ?? []) as MessageExamples['invalidExamples'],
+    };
+    rows.push({ ...checkMessageExamples(examples, descriptor.validate), area: descriptor.specFile.split('/')[2] ?? '', provenance: descriptor.provenance });
+  }
+  return rows.sort((a, b) => (a.area + a.name < b.area + b.name ? -1 : 1));
+}
+
+async function checkApduTables(): Promise<ApduRow[]> {
+  const { araM, globalPlatform, jpkiAp } = await import('../../../generated/apdu/index.js');
+  const tables: readonly [string, CommandTable][] = [
+    ['spec/apdu/jpki-ap.yaml', jpkiAp.jpkiApTable],
+    ['spec/apdu/globalplatform.yaml', globalPlatform.globalPlatformTable],
+    ['spec/apdu/ara-m.yaml', araM.araMTable],
+  ];
+  const rows: ApduRow[] = [];
+  for (const [specFile, table] of tables) {
+    const spec = await readSpec(specFile);
+    const result = checkApduExamples(table, (spec['examples'] ?? []) as ApduExample[], (spec['x-invalid-examples'] ?? []) as InvalidApduExample[]);
+    rows.push({ ...result, table: path.basename(specFile, '.yaml'), commands: table.commands.length });
+  }
+  return rows;
+}
+
+async function checkLifeCycles(): Promise<LifeCycleCheck[]> {
+  const { lifeCycles } = await import('../../../generated/lifecycles/index.js');
+  return Object.values(lifeCycles).map((lifeCycle) => checkLifeCycle(lifeCycle as never));
+}
+
+async function replayBundledScp03(): Promise<Scp03ReplayResult[]> {
+  const folder = path.join(packageRoot, 'conformance', 'vectors', 'scp03');
+  const files = (await readdir(folder)).filter((name) => name.endsWith('.json')).sort().map((name) => path.join(folder, name));
+  return [...(await replayScp03VectorFiles(files, 'host')), ...(await replayScp03VectorFiles(files, 'card'))];
+}
+
+const verdict = (ok: boolean) => (ok ? colour.green('ok') : colour.red('FAIL'));
+
+function printMessages(rows: readonly MessageRow[]): void {
   printLine();
-  const rows = [...results]
-    .sort((a, b) => (a.area + a.name < b.area + b.name ? -1 : 1))
-    .map((result) => [
-      result.area,
-      result.name,
-      result.provenance,
-      String(result.accepted),
-      String(result.rejectedAsExpected),
-      result.failures.length === 0 ? colour.green('ok') : colour.red('FAIL'),
-    ]);
-  printLine(formatTable([['area', 'message', 'provenance', 'valid ok', 'invalid ok', 'result'], ...rows]));
-  for (const result of results) for (const failure of result.failures) printLine(colour.red(`${result.name}: ${failure}`));
-  const total = (pick: (result: MessageExampleResult) => number) => results.reduce((sum, result) => sum + pick(result), 0);
-  printLine();
+  printLine(colour.bold('Message designs (電文) through the generated validators'));
   printLine(
-    `${results.length} message types, ${total((result) => result.accepted)} examples accepted, ` +
-      `${total((result) => result.rejectedAsExpected)} invalid examples rejected where their spec says, ` +
-      `${results.filter((result) => result.failures.length > 0).length} failing (${milliseconds} ms)`,
+    formatTable([
+      ['area', 'message', 'provenance', 'valid ok', 'invalid ok', 'result'],
+      ...rows.map((row) => [row.area, row.name, row.provenance, String(row.accepted), String(row.rejectedAsExpected), verdict(row.failures.length === 0)]),
+    ]),
+  );
+  for (const row of rows) for (const failure of row.failures) printLine(colour.red(`${row.name}: ${failure}`));
+}
+
+function printApdu(rows: readonly ApduRow[]): void {
+  printLine();
+  printLine(colour.bold('APDU command tables: examples dispatched and rebuilt, invalid ones refused'));
+  printLine(
+    formatTable([
+      ['table', 'commands', 'examples ok', 'refused with the named SW', 'result'],
+      ...rows.map((row) => [row.table, String(row.commands), String(row.dispatched), String(row.refusedAsExpected), verdict(row.failures.length === 0)]),
+    ]),
+  );
+  for (const row of rows) for (const failure of row.failures) printLine(colour.red(`${row.table}: ${failure}`));
+}
+
+function printLifeCycles(rows: readonly LifeCycleCheck[]): void {
+  printLine();
+  printLine(colour.bold('Life cycles: every state reachable, no dead end short of a final state'));
+  printLine(
+    formatTable([
+      ['life cycle', 'states', 'events', 'transitions', 'result'],
+      ...rows.map((row) => [row.name, String(row.states), String(row.events), String(row.transitions), verdict(row.unreachable.length + row.deadEnds.length === 0)]),
+    ]),
+  );
+  for (const row of rows) {
+    if (row.unreachable.length > 0) printLine(colour.red(`${row.name}: unreachable ${row.unreachable.join(', ')}`));
+    if (row.deadEnds.length > 0) printLine(colour.red(`${row.name}: dead ends ${row.deadEnds.join(', ')}`));
+  }
+}
+
+function printScp03(results: readonly Scp03ReplayResult[]): void {
+  printLine();
+  printLine(colour.bold('SCP03 sessions (conformance/vectors/scp03) replayed on the host and the card side'));
+  printLine(
+    formatTable([
+      ['session', 'side', 'checks', 'result'],
+      ...results.map((result) => [result.name ?? path.basename(result.file ?? ''), result.side, String(result.checks.length), verdict(result.passed)]),
+    ]),
   );
 }

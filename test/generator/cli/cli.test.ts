@@ -1,13 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { runCli } from '../../helpers/run-cli.js';
-import { editSpec, snapshotTree, useTemporaryProjects } from '../../helpers/temporary-project.js';
+import { editSpec, repositoryRoot, snapshotTree, useTemporaryProjects } from '../../helpers/temporary-project.js';
 
 const project = useTemporaryProjects();
 
-
 describe('jpkigen CLI', () => {
-  it.each([[[]], [['generate']], [['check']], [['demo']], [['validate']]])('prints help for %j', (command) => {
+  it.each([[[]], [['generate']], [['check']], [['demo']], [['validate']], [['conformance']], [['conformance', 'scp03']]])('prints help for %j', (command) => {
     const run = runCli([...command, '--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('--json');
@@ -85,11 +86,32 @@ describe('jpkigen CLI', () => {
     expect(runCli(['validate', 'AuthRequest', '-'], { input: '{not json' }).status).toBe(2);
   });
 
-  it('demo validates every example and prints the summary table', () => {
+  it('demo runs every embedded case through the generated code and prints one table per area', () => {
     const run = runCli(['demo']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/area\s+message\s+provenance\s+valid ok\s+invalid ok\s+result/);
-    expect(run.stdout).toMatch(/\d+ message types, \d+ examples accepted, \d+ invalid examples rejected where their spec says, 0 failing/);
+    expect(run.stdout).toMatch(/table\s+commands\s+examples ok\s+refused with the named SW\s+result/);
+    expect(run.stdout).toMatch(/life cycle\s+states\s+events\s+transitions\s+result/);
+    expect(run.stdout).toMatch(/session\s+side\s+checks\s+result/);
+    expect(run.stdout).toMatch(/all checks passed/);
     expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  it('demo --json counts what the spec files hold', () => {
+    const report = JSON.parse(runCli(['demo', '--json']).stdout) as {
+      ok: boolean;
+      messages: unknown[];
+      apdu: { table: string; dispatched: number; refusedAsExpected: number }[];
+      scp03: { passed: boolean }[];
+    };
+    expect(report.ok).toBe(true);
+    const messageFiles = readdirSync(path.join(repositoryRoot, 'spec/messages'), { recursive: true }).filter((name) => String(name).endsWith('.yaml'));
+    expect(report.messages).toHaveLength(messageFiles.length);
+    for (const row of report.apdu) {
+      const spec = parseYaml(readFileSync(path.join(repositoryRoot, 'spec/apdu', `${row.table}.yaml`), 'utf8')) as { examples: unknown[]; 'x-invalid-examples': unknown[] };
+      expect([row.dispatched, row.refusedAsExpected]).toEqual([spec.examples.length, spec['x-invalid-examples'].length]);
+    }
+    expect(report.scp03.length).toBeGreaterThanOrEqual(8);
+    expect(report.scp03.every((result) => result.passed)).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const sharedVectorFolder = path.resolve(repoRoot, '../shared/vectors/scp03');
 
 /** Vector files of our own (Samsung OpenSCP S16/S8 sessions) in FORMAT.md's format. */
-export const localVectorFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'vectors');
+export const localVectorFolder = path.resolve(repoRoot, 'conformance/vectors/scp03');
 
 export function vectorFiles(folder: string): string[] {
   return readdirSync(folder)
