@@ -18,6 +18,16 @@ export function assertAesKey(key: Uint8Array, what: string): void {
   }
 }
 
+/** Amd D §6.1: a keyset's three keys are AES keys of one length. */
+export function assertAesKeyset(keys: { readonly enc: Uint8Array; readonly mac: Uint8Array; readonly dek: Uint8Array }): void {
+  assertAesKey(keys.enc, 'Key-ENC');
+  assertAesKey(keys.mac, 'Key-MAC');
+  assertAesKey(keys.dek, 'Key-DEK');
+  if (keys.enc.length !== keys.mac.length || keys.enc.length !== keys.dek.length) {
+    throw new Scp03FormatError('SCP03_INVALID_ARGUMENT', 'Key-ENC, Key-MAC and Key-DEK must have the same length');
+  }
+}
+
 function assertWholeBlocks(data: Uint8Array, what: string): void {
   if (data.length % BLOCK_SIZE !== 0) {
     throw new Scp03FormatError('SCP03_INVALID_ARGUMENT', `${what} must be a multiple of 16 bytes, got ${data.length}`);

@@ -8,7 +8,7 @@
  * a security error until a new INITIALIZE UPDATE starts a new session, as §5.6 requires.
  */
 import { randomBytes } from 'node:crypto';
-import { assertAesKey } from './aes.js';
+import { assertAesKeyset } from './aes.js';
 import { decodeClass, encodeCommandApdu, encodeResponseApdu, parseCommandApdu } from './apdu.js';
 import { computePseudoRandomCardChallenge, MAX_SEQUENCE_COUNTER } from './card-challenge.js';
 import { computeCardCryptogram, computeHostCryptogram } from './cryptograms.js';
@@ -82,12 +82,7 @@ export class Scp03CardSession {
 
   constructor(options: CardSessionOptions) {
     const { keys } = options;
-    assertAesKey(keys.enc, 'Key-ENC');
-    assertAesKey(keys.mac, 'Key-MAC');
-    assertAesKey(keys.dek, 'Key-DEK');
-    if (keys.enc.length !== keys.mac.length || keys.enc.length !== keys.dek.length) {
-      throw new Scp03FormatError('SCP03_INVALID_ARGUMENT', 'Key-ENC, Key-MAC and Key-DEK must have the same length');
-    }
+    assertAesKeyset(keys);
     if (!Number.isInteger(options.keyVersion) || options.keyVersion < 1 || options.keyVersion > 0xff) {
       throw new Scp03FormatError('SCP03_INVALID_ARGUMENT', `key version number must be 01–FF, got ${options.keyVersion}`);
     }

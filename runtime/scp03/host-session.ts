@@ -6,7 +6,7 @@
  * open a new session to continue (Amd D §5.2: a failed authentication restarts with new challenges).
  */
 import { randomBytes } from 'node:crypto';
-import { assertAesKey } from './aes.js';
+import { assertAesKeyset } from './aes.js';
 import { decodeClass, encodeClass, parseCommandApdu, parseResponseApdu, type CommandApdu } from './apdu.js';
 import { computePseudoRandomCardChallenge } from './card-challenge.js';
 import { computeCardCryptogram, computeHostCryptogram } from './cryptograms.js';
@@ -73,13 +73,7 @@ export class Scp03HostSession {
 
   constructor(options: HostSessionOptions) {
     const { keys } = options;
-    assertAesKey(keys.enc, 'Key-ENC');
-    assertAesKey(keys.mac, 'Key-MAC');
-    assertAesKey(keys.dek, 'Key-DEK');
-    if (keys.enc.length !== keys.mac.length || keys.enc.length !== keys.dek.length) {
-      // Amd D §6.1: a keyset's three keys have the same length.
-      throw new Scp03FormatError('SCP03_INVALID_ARGUMENT', 'Key-ENC, Key-MAC and Key-DEK must have the same length');
-    }
+    assertAesKeyset(keys);
     this.#securityLevel = assertSecurityLevel(options.securityLevel);
     this.#keyVersion = options.keyVersion ?? 0;
     this.#mode = options.hostChallenge === undefined ? (options.mode ?? 'S8') : modeForChallengeLength(options.hostChallenge.length);

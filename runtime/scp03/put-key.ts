@@ -4,7 +4,7 @@
  */
 import { aesCbcDecrypt, aesCbcEncrypt, assertAesKey, isAesKeyLength } from './aes.js';
 import { encodeClass } from './apdu.js';
-import { BLOCK_SIZE, constantTimeEqual } from './bytes.js';
+import { BLOCK_SIZE, concatBytes, constantTimeEqual } from './bytes.js';
 import { Scp03FormatError, Scp03SecurityError, StatusWord } from './errors.js';
 import { computeAesKeyCheckValue } from './key-check-value.js';
 
@@ -57,15 +57,7 @@ export function encodeAesKeyDataField(key: Uint8Array, dek: Uint8Array, padding:
 export function buildPutKeyData(newKeyVersion: number, keys: readonly Uint8Array[], dek: Uint8Array): Uint8Array {
   assertKeyVersion(newKeyVersion, 'new key version number');
   if (keys.length === 0) throw new Scp03FormatError('SCP03_INVALID_ARGUMENT', 'PUT KEY needs at least one key');
-  const fields = keys.map((key) => encodeAesKeyDataField(key, dek));
-  const data = new Uint8Array(1 + fields.reduce((sum, field) => sum + field.length, 0));
-  data[0] = newKeyVersion;
-  let offset = 1;
-  for (const field of fields) {
-    data.set(field, offset);
-    offset += field.length;
-  }
-  return data;
+  return concatBytes(Uint8Array.of(newKeyVersion), ...keys.map((key) => encodeAesKeyDataField(key, dek)));
 }
 
 export interface PutKeyCommandOptions {
@@ -159,14 +151,7 @@ export function parsePutKeyData(data: Uint8Array, dek: Uint8Array): DecodedPutKe
 /** The PUT KEY response data (GPCS §11.8.3): the new KVN followed by each key's KCV. */
 export function buildPutKeyResponseData(newKeyVersion: number, keyCheckValues: readonly Uint8Array[]): Uint8Array {
   assertKeyVersion(newKeyVersion, 'new key version number');
-  const out = new Uint8Array(1 + keyCheckValues.reduce((sum, kcv) => sum + kcv.length, 0));
-  out[0] = newKeyVersion;
-  let offset = 1;
-  for (const kcv of keyCheckValues) {
-    out.set(kcv, offset);
-    offset += kcv.length;
-  }
-  return out;
+  return concatBytes(Uint8Array.of(newKeyVersion), ...keyCheckValues);
 }
 
 function assertKeyVersion(value: number, what: string): void {
