@@ -6,8 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../generator/package-root.js';
 import { runApduBench } from './apdu-bench.js';
+import { runAsn1Bench } from './asn1-bench.js';
 import { runGenerateBench } from './generate-bench.js';
 import { describeMachine } from './machine.js';
+import { runOpenApiBench } from './openapi-bench.js';
 import type { BenchReport } from './report.js';
 import { runScp03Bench } from './scp03-bench.js';
 
@@ -15,6 +17,8 @@ const SUITES: Readonly<Record<string, () => Promise<BenchReport>>> = {
   generate: runGenerateBench,
   scp03: runScp03Bench,
   apdu: runApduBench,
+  openapi: runOpenApiBench,
+  asn1: runAsn1Bench,
 };
 
 const requested = process.argv.slice(2);
@@ -51,5 +55,6 @@ function markdownTable(report: BenchReport): string {
 }
 
 function formatNumber(value: number): string {
+  if (Number.isNaN(value)) return 'not available';
   return value >= 1000 ? Math.round(value).toLocaleString('en-US') : String(Math.round(value * 10) / 10);
 }

@@ -127,3 +127,5 @@ export interface ApduTableIR {
 export interface ApduTablesIR {
   readonly tables: readonly ApduTableIR[];
 }
+
+export type { OpenApiDocumentIR, OpenApiIR, OperationIR, ParameterIR, ResponseIR, MediaTypeIR } from './readers/openapi/openapi-ir.js';

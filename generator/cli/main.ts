@@ -1,12 +1,20 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { generatorVersion } from '../package-root.js';
+import { asn1Command } from './commands/asn1-command.js';
 import { checkCommand } from './commands/check-command.js';
 import { conformanceCommand } from './commands/conformance-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { generateCommand } from './commands/generate-command.js';
 import { validateCommand } from './commands/validate-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { ExitCode, printError } from './output.js';
+
+// A reader that stops early (`jpkigen asn1 decode … | head`) is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+  throw error;
+});
 
 await yargs(hideBin(process.argv))
   .scriptName('jpkigen')
@@ -17,6 +25,8 @@ await yargs(hideBin(process.argv))
   .command(conformanceCommand)
   .command(demoCommand)
   .command(validateCommand)
+  .command(serveCommand)
+  .command(asn1Command)
   .demandCommand(1, 'name a command')
   .strict()
   .version(generatorVersion)

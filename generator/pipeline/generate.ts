@@ -14,6 +14,12 @@ import { apduConformanceEmitter, apduEmitter } from '../emitters/apdu/apdu-emitt
 import { readApduTables } from '../readers/apdu-reader.js';
 import { lifeCyclesConformanceEmitter, lifeCyclesEmitter } from '../emitters/lifecycles/lifecycles-emitter.js';
 import { readLifeCycles } from '../readers/lifecycles-reader.js';
+import { openApiConformanceEmitter, openApiEmitter } from '../emitters/openapi/openapi-emitter.js';
+import type { OpenApiIR } from '../readers/openapi/openapi-ir.js';
+import { readOpenApi } from '../readers/openapi/openapi-reader.js';
+import { asn1CodecEmitter, asn1ConformanceEmitter } from '../emitters/asn1/asn1-emitter.js';
+import type { Asn1IR } from '../readers/asn1/asn1-ir.js';
+import { readAsn1Modules } from '../readers/asn1/asn1-reader.js';
 import { generatorVersion, packageRoot } from '../package-root.js';
 import { compareText } from '../compare-text.js';
 import { formatFiles } from '../printer/format.js';
@@ -30,7 +36,8 @@ export const MANIFEST_FILE = 'MANIFEST.json';
 
 /** How one spec kind is read and emitted; the kind's folder and meta-schema live in spec-kinds.ts. */
 interface KindGenerator<IR> {
-  read(sources: readonly YamlSource[]): IR;
+  /** `related`: the parsed sources of the kinds read before this one, by kind name. */
+  read(sources: readonly YamlSource[], related: ReadonlyMap<string, readonly YamlSource[]>): IR;
   readonly emitters: readonly Emitter<IR>[];
   /** Counts for the summary: types, test cases … */
   summarize(ir: IR): Readonly<Record<string, number>>;
@@ -42,14 +49,16 @@ interface KindOutput {
 }
 
 /** Binds a kind's reader to its emitters, so kinds with different IRs share one table. */
-function kindGenerator<IR>(generator: KindGenerator<IR>): (sources: readonly YamlSource[], context: EmitContext) => KindOutput {
-  return (sources, context) => {
-    const ir = generator.read(sources);
+function kindGenerator<IR>(generator: KindGenerator<IR>): KindRunner {
+  return (sources, context, related) => {
+    const ir = generator.read(sources, related);
     return { files: generator.emitters.flatMap((emitter) => emitter.emit(ir, context)), counts: generator.summarize(ir) };
   };
 }
 
-const GENERATORS: Readonly<Record<string, (sources: readonly YamlSource[], context: EmitContext) => KindOutput>> = {
+type KindRunner = (sources: readonly YamlSource[], context: EmitContext, related: ReadonlyMap<string, readonly YamlSource[]>) => KindOutput;
+
+const GENERATORS: Readonly<Record<string, KindRunner>> = {
   messages: kindGenerator<MessagesIR>({
     read: readMessages,
     emitters: [messageTypesEmitter, messageValidatorsEmitter, messageParsersEmitter, messageConformanceEmitter],
@@ -77,6 +86,25 @@ const GENERATORS: Readonly<Record<string, (sources: readonly YamlSource[], conte
       examples: ir.tables.reduce((total, table) => total + table.examples.length + table.invalidExamples.length, 0),
     }),
   }),
+  asn1: kindGenerator<Asn1IR>({
+    read: (sources) => readAsn1Modules(sources.map((source) => ({ file: source.file, text: source.text }))),
+    emitters: [asn1CodecEmitter, asn1ConformanceEmitter],
+    summarize: (ir) => ({
+      modules: ir.modules.length,
+      types: ir.modules.reduce((total, module) => total + module.types.length, 0),
+      registries: ir.modules.reduce((total, module) => total + module.registries.length, 0),
+      testVectors: ir.modules.reduce((total, module) => total + module.tests.length, 0),
+    }),
+  }),
+  openapi: kindGenerator<OpenApiIR>({
+    read: readOpenApi,
+    emitters: [openApiEmitter, openApiConformanceEmitter],
+    summarize: (ir) => ({
+      documents: ir.documents.length,
+      operations: ir.documents.reduce((total, document) => total + document.operations.length, 0),
+      testCases: ir.documents.reduce((total, document) => total + document.operations.reduce((sum, operation) => sum + operation.testCases.length + operation.malformedRequests.length, 0), 0),
+    }),
+  }),
 };
 
 /** Per spec kind, what was generated from it. */
@@ -95,11 +123,13 @@ export async function generateFromInputs(layout: ProjectLayout, inputs: Generati
   };
   const emitted: GeneratedFile[] = [];
   const summary: Record<string, Readonly<Record<string, number>>> = {};
+  const parsedKinds = new Map<string, readonly YamlSource[]>();
   for (const kind of SPEC_KINDS) {
     const generateKind = GENERATORS[kind.name];
     const sources = readSpecKind(inputs, kind);
+    parsedKinds.set(kind.name, sources);
     if (generateKind === undefined || sources.length === 0) continue;
-    const output = generateKind(sources, context);
+    const output = generateKind(sources, context, parsedKinds);
     emitted.push(...output.files);
     summary[kind.name] = output.counts;
   }
@@ -113,6 +143,7 @@ export async function generateFromInputs(layout: ProjectLayout, inputs: Generati
 function readSpecKind(inputs: GenerationInputs, kind: SpecKind): YamlSource[] {
   const files = inputs.specs.get(kind) ?? [];
   if (files.length === 0) return [];
+  if (kind.format === 'text') return files.map((file) => textSource(file));
   const metaSchema = inputs.metaSchemas.find((file) => file.path === `spec/meta/${kind.metaSchema}`);
   if (metaSchema === undefined) throw new Error(`meta-schema spec/meta/${kind.metaSchema} is missing from the jpkigen package`);
   const checkAgainstMetaSchema = compileMetaSchema(metaSchema);
@@ -124,6 +155,11 @@ function readSpecKind(inputs: GenerationInputs, kind: SpecKind): YamlSource[] {
     checkAgainstMetaSchema(source);
     return source;
   });
+}
+
+/** A spec file that is not YAML (ASN.1 modules): its reader gets the text and reports its own locations. */
+function textSource(file: InputFile): YamlSource {
+  return { file: file.path, text: file.text, value: undefined, locate: () => ({ file: file.path, line: 1, column: 1 }) };
 }
 
 function assertUniquePaths(files: readonly GeneratedFile[]): void {

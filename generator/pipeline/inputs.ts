@@ -33,7 +33,8 @@ export async function collectInputs(layout: ProjectLayout): Promise<GenerationIn
   const specs = new Map<SpecKind, InputFile[]>();
   for (const kind of SPEC_KINDS) {
     const folder = path.join(layout.specDir, kind.folder);
-    const files = (await listFiles(folder)).filter((file) => SPEC_EXTENSIONS.has(path.extname(file)));
+    const extensions = kind.extensions === undefined ? SPEC_EXTENSIONS : new Set(kind.extensions);
+    const files = (await listFiles(folder)).filter((file) => extensions.has(path.extname(file)));
     specs.set(kind, await Promise.all(files.map((file) => readInput(file, displayPath(layout, file)))));
   }
   const templates = await readPackageFolder('templates');

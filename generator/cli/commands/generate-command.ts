@@ -6,6 +6,8 @@ import { generate, type GenerateResult } from '../../pipeline/run-generation.js'
 import type { ProjectLayout } from '../../pipeline/project-layout.js';
 import { colour, ExitCode, printJson, printLine } from '../output.js';
 import { reportError } from '../report-error.js';
+import { generateOpenApiCommand } from './generate-openapi-command.js';
+import { generateAsn1Command } from './asn1-generate-command.js';
 import { layoutFrom, withLayoutOptions, type LayoutOptions } from './shared-options.js';
 
 interface GenerateOptions extends LayoutOptions {
@@ -18,6 +20,8 @@ export const generateCommand: CommandModule<{ json: boolean }, GenerateOptions> 
   describe: 'Regenerate generated/ from spec/ (writes only files whose content changed)',
   builder: (yargs) =>
     withLayoutOptions(yargs)
+      .command(generateOpenApiCommand)
+      .command(generateAsn1Command)
       .option('watch', { type: 'boolean', default: false, describe: 'regenerate whenever a spec or template changes' })
       .option('force', { type: 'boolean', default: false, describe: 'skip the no-change shortcut and regenerate in full' }) as never,
   handler: async (options) => {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,5 +114,16 @@ describe('jpkigen CLI', () => {
     }
     expect(report.scp03.length).toBeGreaterThanOrEqual(8);
     expect(report.scp03.every((result) => result.passed)).toBe(true);
+  });
+
+  it('stops quietly when the reader of its output has gone away (EPIPE)', async () => {
+    const cli = path.join(repositoryRoot, 'bin', 'jpkigen.js');
+    const child = spawn(process.execPath, [cli, 'asn1', 'dump', '--pem', path.join(repositoryRoot, '../shared/fixtures/jpki-ca/sign_ca_2023.pem')]);
+    child.stdout.destroy(); // closes our end of the pipe before the child writes
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
   });
 });
