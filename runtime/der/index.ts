@@ -59,3 +59,12 @@ export { LazySequenceOf } from './lazy-sequence-of.js';
 export { toJsonValue, type JsonOptions } from './json.js';
 export { derToPem, pemBlocks, pemToDer, type PemBlock } from './pem.js';
 export { dumpTlv, formatTlvTree, type TlvNode } from './tlv-dump.js';
+export {
+  CertificateListIndex,
+  CRL_REASONS,
+  openCertificateList,
+  RevokedCertificate,
+  type CertificateList,
+  type CrlReason,
+  type RevocationEntry,
+} from './certificate-list-index.js';

@@ -6,10 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { emitAsn1Modules } from '../../emitters/asn1/asn1-codec-emitter.js';
 import { packageRoot } from '../../package-root.js';
-import { formatFiles } from '../../printer/format.js';
-import { readAsn1Modules } from '../../readers/asn1/asn1-reader.js';
 import { colour, ExitCode, printJson, printLine } from '../output.js';
 import { reportError } from '../report-error.js';
 import type { GeneratedFile } from '../../emitters/emitter.js';
@@ -65,6 +62,12 @@ export const generateAsn1Command: CommandModule<{ json: boolean }, GenerateAsn1O
   handler: async (options) => {
     const started = performance.now();
     try {
+      // Loaded here, not at the top: every other command would pay for the compiler and prettier.
+      const [{ emitAsn1Modules }, { formatFiles }, { readAsn1Modules }] = await Promise.all([
+        import('../../emitters/asn1/asn1-codec-emitter.js'),
+        import('../../printer/format.js'),
+        import('../../readers/asn1/asn1-reader.js'),
+      ]);
       const sources = await Promise.all(options.files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
       const ir = readAsn1Modules(sources);
       const emitted: GeneratedFile[] = emitAsn1Modules(ir, { runtimeImport: './runtime/der/index.js', folder: '' }).map((file) => ({ ...file, language: 'typescript' as const }));

@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { formatJunit } from '../../../conformance/report/junit.js';
-import { formatScp03ReplayLine, replayScp03VectorFiles, summarizeScp03Results, type Scp03Side } from '../../../conformance/scp03/index.js';
+import type { Scp03Side } from '../../../conformance/scp03/index.js';
 import { colour, ExitCode, printJson, printLine } from '../output.js';
 import { reportError } from '../report-error.js';
 
@@ -27,6 +26,9 @@ const scp03Command: CommandModule<{ json: boolean }, Scp03Options> = {
       .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file' }) as never,
   handler: async (options) => {
     try {
+      // Loaded here, not at the top: other commands should not pay for the suite.
+      const { formatScp03ReplayLine, replayScp03VectorFiles, summarizeScp03Results } = await import('../../../conformance/scp03/index.js');
+      const { formatJunit } = await import('../../../conformance/report/junit.js');
       const results = await replayScp03VectorFiles(options.files, options.side);
       const { passed, failed } = summarizeScp03Results(results);
       if (options.junit !== undefined) {

@@ -1,11 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { parse as parseYaml } from 'yaml';
-import { checkApduExamples, type ApduExample, type ApduExampleResult, type InvalidApduExample } from '../../../conformance/apdu/check-apdu-examples.js';
-import { checkLifeCycle, type LifeCycleCheck } from '../../../conformance/lifecycles/check-life-cycle.js';
-import { checkMessageExamples, type MessageExampleResult, type MessageExamples } from '../../../conformance/messages/check-message-examples.js';
-import { replayScp03VectorFiles, type Scp03ReplayResult } from '../../../conformance/scp03/index.js';
+import type { ApduExample, ApduExampleResult, InvalidApduExample } from '../../../conformance/apdu/check-apdu-examples.js';
+import type { LifeCycleCheck } from '../../../conformance/lifecycles/check-life-cycle.js';
+import type { MessageExampleResult, MessageExamples } from '../../../conformance/messages/check-message-examples.js';
+import type { Scp03ReplayResult } from '../../../conformance/scp03/index.js';
 import type { CommandTable } from '../../../runtime/index.js';
 import { packageRoot } from '../../package-root.js';
 import { projectLayout } from '../../pipeline/project-layout.js';
@@ -57,12 +56,15 @@ export const demoCommand: CommandModule<{ json: boolean }, { json: boolean }> = 
   },
 };
 
+// The checks and what they need load inside the handler: other commands should not pay for them.
 async function readSpec(specFile: string): Promise<Record<string, unknown>> {
+  const { parse: parseYaml } = await import('yaml');
   return parseYaml(await readFile(path.join(packageRoot, specFile), 'utf8')) as Record<string, unknown>;
 }
 
 async function checkMessages(): Promise<MessageRow[]> {
   const { messageDescriptors } = await import('../../../generated/messages/index.js');
+  const { checkMessageExamples } = await import('../../../conformance/messages/check-message-examples.js');
   const rows: MessageRow[] = [];
   for (const descriptor of Object.values(messageDescriptors)) {
     const spec = await readSpec(descriptor.specFile);
@@ -78,6 +80,7 @@ async function checkMessages(): Promise<MessageRow[]> {
 
 async function checkApduTables(): Promise<ApduRow[]> {
   const { araM, globalPlatform, jpkiAp } = await import('../../../generated/apdu/index.js');
+  const { checkApduExamples } = await import('../../../conformance/apdu/check-apdu-examples.js');
   const tables: readonly [string, CommandTable][] = [
     ['spec/apdu/jpki-ap.yaml', jpkiAp.jpkiApTable],
     ['spec/apdu/globalplatform.yaml', globalPlatform.globalPlatformTable],
@@ -94,10 +97,12 @@ async function checkApduTables(): Promise<ApduRow[]> {
 
 async function checkLifeCycles(): Promise<LifeCycleCheck[]> {
   const { lifeCycles } = await import('../../../generated/lifecycles/index.js');
+  const { checkLifeCycle } = await import('../../../conformance/lifecycles/check-life-cycle.js');
   return Object.values(lifeCycles).map((lifeCycle) => checkLifeCycle(lifeCycle as never));
 }
 
 async function replayBundledScp03(): Promise<Scp03ReplayResult[]> {
+  const { replayScp03VectorFiles } = await import('../../../conformance/scp03/index.js');
   const folder = path.join(packageRoot, 'conformance', 'vectors', 'scp03');
   const files = (await readdir(folder)).filter((name) => name.endsWith('.json')).sort().map((name) => path.join(folder, name));
   return [...(await replayScp03VectorFiles(files, 'host')), ...(await replayScp03VectorFiles(files, 'card'))];

@@ -1,10 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { emitOpenApiDocument, NO_VALIDATORS } from '../../emitters/openapi/openapi-emitter.js';
-import { compileValidatorsOnWorker } from '../../emitters/openapi/validators-worker.js';
-import { readOpenApiFile } from '../../readers/openapi/openapi-reader.js';
-import { formatFiles } from '../../printer/format.js';
 import { colour, ExitCode, printJson, printLine } from '../output.js';
 import { reportError } from '../report-error.js';
 
@@ -38,6 +34,13 @@ export const generateOpenApiCommand: CommandModule<{ json: boolean }, GenerateOp
   handler: async (options) => {
     const started = performance.now();
     try {
+      // Loaded here, not at the top: every other command would pay for openapi-typescript, ajv and prettier.
+      const [{ emitOpenApiDocument, NO_VALIDATORS }, { compileValidatorsOnWorker }, { readOpenApiFile }, { formatFiles }] = await Promise.all([
+        import('../../emitters/openapi/openapi-emitter.js'),
+        import('../../emitters/openapi/validators-worker.js'),
+        import('../../readers/openapi/openapi-reader.js'),
+        import('../../printer/format.js'),
+      ]);
       const document = readOpenApiFile(options.file);
       const validators = options.validators ? await compileValidatorsOnWorker(document, { honourXDiscriminator: false, runtimeImport: options.runtimeImport }) : NO_VALIDATORS;
       const emitted = emitOpenApiDocument(document, {

@@ -172,7 +172,7 @@ describe('jpkigen generate asn1 on a module set it has never seen (RFC 3161)', (
 describe('jpkigen generate with a broken spec/asn1 module', () => {
   it('stops with file:line:column, exit 2, and leaves generated/ untouched', async () => {
     const { temporaryProject, snapshotTree, editSpec } = await import('../../helpers/temporary-project.js');
-    const project = temporaryProject();
+    const project = temporaryProject({ kinds: ['asn1'] });
     try {
       const before = snapshotTree(path.join(project.root, 'generated'));
       editSpec(project.root, 'asn1/jpki-linkage.asn', (text) => text.replace('reason              LinkageReason,', 'reason              LinkageReasn,'));

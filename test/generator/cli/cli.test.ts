@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { runCli } from '../../helpers/run-cli.js';
 import { editSpec, repositoryRoot, snapshotTree, useTemporaryProjects } from '../../helpers/temporary-project.js';
 
-const project = useTemporaryProjects();
+const project = useTemporaryProjects({ kinds: ['messages'] });
 
 describe('jpkigen CLI', () => {
   it.each([[[]], [['generate']], [['check']], [['demo']], [['validate']], [['conformance']], [['conformance', 'scp03']]])('prints help for %j', (command) => {

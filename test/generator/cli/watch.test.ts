@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repositoryRoot, useTemporaryProjects } from '../../helpers/temporary-project.js';
 
-const project = useTemporaryProjects();
+const project = useTemporaryProjects({ kinds: ['messages'] });
 
 /** Resolves with everything printed once `pattern` has appeared, or rejects after a while. */
 function waitForOutput(read: () => string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
