@@ -18,37 +18,34 @@ interface GenerateAsn1Options {
   readonly format: boolean;
 }
 
-/** The runtime files the generated codecs import, relative to runtime/. */
-const RUNTIME_FILES = [
-  'errors',
-  'hex',
-  'der/index',
-  'der/tlv',
-  'der/decode-error',
-  'der/decode-context',
-  'der/der-primitives',
-  'der/der-writer',
-  'der/der-structure',
-  'der/lazy-sequence-of',
-  'der/json',
-  'der/pem',
-  'der/tlv-dump',
-];
-
-/** The runtime as TypeScript sources when the package has them, else as compiled JavaScript with declarations. */
+/**
+ * The runtime the generated codecs import: runtime/der/index and every module it reaches through
+ * relative imports, as TypeScript sources when the package has them, else as compiled JavaScript
+ * with declarations. Following the imports keeps the copy complete when the runtime grows.
+ */
 async function runtimeFiles(): Promise<{ path: string; content: string }[]> {
   const sources = path.join(packageRoot, 'runtime');
   const compiled = path.join(packageRoot, 'dist', 'runtime');
+  const useSources = existsSync(path.join(sources, 'der', 'index.ts'));
   const files: { path: string; content: string }[] = [];
-  for (const name of RUNTIME_FILES) {
-    const source = path.join(sources, `${name}.ts`);
-    if (existsSync(source)) files.push({ path: `runtime/${name}.ts`, content: await readFile(source, 'utf8') });
+  const pending = ['der/index'];
+  const seen = new Set(pending);
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    const content = await readFile(useSources ? path.join(sources, `${name}.ts`) : path.join(compiled, `${name}.js`), 'utf8');
+    if (useSources) files.push({ path: `runtime/${name}.ts`, content });
     else {
-      files.push({ path: `runtime/${name}.js`, content: await readFile(path.join(compiled, `${name}.js`), 'utf8') });
+      files.push({ path: `runtime/${name}.js`, content });
       files.push({ path: `runtime/${name}.d.ts`, content: await readFile(path.join(compiled, `${name}.d.ts`), 'utf8') });
     }
+    for (const [, specifier] of content.matchAll(/from '(\.{1,2}\/[^']+)\.js'/gu)) {
+      const imported = path.posix.normalize(path.posix.join(path.posix.dirname(name), specifier ?? ''));
+      if (!seen.has(imported)) {
+        seen.add(imported);
+        pending.push(imported);
+      }
+    }
   }
-  return files;
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export const generateAsn1Command: CommandModule<{ json: boolean }, GenerateAsn1Options> = {
