@@ -3,7 +3,9 @@ import type { BodyEncoding, MediaTypeDescriptor } from './operation.js';
 /** `application/json; charset=utf-8` → `application/json`. */
 export function essenceOf(contentType: string | null | undefined): string | undefined {
   if (contentType === null || contentType === undefined) return undefined;
-  const essence = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  // No array from split: this runs on every request and answer.
+  const semicolon = contentType.indexOf(';');
+  const essence = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
   return essence === '' ? undefined : essence;
 }
 

@@ -22,14 +22,31 @@ export interface Router {
 export function createRouter(operations: readonly OperationDescriptor[]): Router {
   // Templates with more literal segments win (`/crls/index` before `/crls/{caId}`), as OpenAPI 3.1 §4.8.8 asks.
   const routes = operations.map(compileRoute).sort((a, b) => b.literalCount - a.literalCount);
+  // A template without parameters matches one path only, and outranks every template with one:
+  // such paths are found by one lookup, keyed `method path`, to the first route the loop would find.
+  const literal = new Map<string, RouteMatch>();
+  for (const route of routes) {
+    if (route.literalCount !== route.segments.length) continue;
+    const found: RouteMatch = { kind: 'found', operation: route.operation, pathParameters: NO_PARAMETERS };
+    // HEAD is also answered by GET (RFC 9110 §9.3.2): by whichever of the two comes first, as in the loop below.
+    const methods = route.operation.method === 'get' ? ['get', 'head'] : [route.operation.method];
+    for (const method of methods) {
+      const key = `${method} ${route.operation.path}`;
+      if (!literal.has(key)) literal.set(key, found);
+    }
+  }
+  const literalFor = (method: string, rawPath: string): RouteMatch | undefined => literal.get(`${method} ${rawPath}`);
   return {
     match(method, rawPath) {
+      const lowerMethod = method.toLowerCase();
+      const fast = literal.size === 0 ? undefined : literalFor(lowerMethod, rawPath);
+      if (fast !== undefined) return fast;
       const segments = rawPath.split('/').slice(1);
       const allow = new Set<string>();
       for (const route of routes) {
         const parameters = matchSegments(route, segments);
         if (parameters === undefined) continue;
-        if (route.operation.method !== method.toLowerCase() && !(method.toLowerCase() === 'head' && route.operation.method === 'get')) {
+        if (route.operation.method !== lowerMethod && !(lowerMethod === 'head' && route.operation.method === 'get')) {
           allow.add(route.operation.method.toUpperCase());
           continue;
         }
@@ -45,6 +62,8 @@ export function createRouter(operations: readonly OperationDescriptor[]): Router
     },
   };
 }
+
+const NO_PARAMETERS: Readonly<Record<string, string>> = Object.freeze({});
 
 function compileRoute(operation: OperationDescriptor): CompiledRoute {
   const segments = operation.path

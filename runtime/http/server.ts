@@ -9,10 +9,10 @@ import { JpkigenError } from '../errors.js';
 import { toValidationIssues, type CompiledValidator } from '../validation.js';
 import type { ResponseValidators } from './client.js';
 import { encodingOf, essenceOf, findMediaType, negotiate } from './media-type.js';
-import { responseFor, type OperationDescriptor, type ParameterDescriptor } from './operation.js';
+import { responseFor, type OperationDescriptor, type ResponseDescriptor } from './operation.js';
 import { coerceParameter, parseCookies } from './parameters.js';
 import { fieldErrors, problem, PROBLEM_MEDIA_TYPE, type ProblemDetails, type ProblemFieldError } from './problem.js';
-import { createRouter } from './router.js';
+import { createRouter, type Router } from './router.js';
 
 export interface OperationValidators {
   /** Checks `{ path, query, header, cookie }` after coercion. */
@@ -91,32 +91,111 @@ export function createRequestListener(api: ServerApi, handlers: Readonly<Record<
     if (typeof handlers[operation.name] !== 'function') throw new TypeError(`${api.title}: no handler for operation '${operation.name}'`);
   }
   const router = createRouter(api.operations);
-  const settings = {
+  const settings: Settings = {
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     validateResponses: options.validateResponses ?? process.env['NODE_ENV'] !== 'production',
     basePath: (options.basePath ?? '').replace(/\/+$/, ''),
     onError: options.onError,
     authorize: options.authorize,
   };
+  // Everything about an operation that does not depend on the request is worked out once here, not per request.
+  const plans = new Map<OperationDescriptor, OperationPlan>(api.operations.map((operation) => [operation, planOperation(operation, api.validators[operation.name] ?? {}, handlers)]));
+  const fail = (request: IncomingMessage, response: ServerResponse, error: unknown): void => {
+    settings.onError?.(error, '(router)');
+    if (!response.headersSent) send(request, response, problem(500, 'internalError', 'The server failed to answer.'));
+    else response.destroy();
+  };
   return (request, response) => {
-    handle(api, handlers, router, settings, request, response).catch((error: unknown) => {
-      settings.onError?.(error, '(router)');
-      if (!response.headersSent) sendProblem(response, problem(500, 'internalError', 'The server failed to answer.'));
-      else response.destroy();
-    });
+    try {
+      route(plans, router, settings, request, response, fail);
+    } catch (error) {
+      fail(request, response, error);
+    }
   };
 }
 
 type Settings = { bodyLimit: number; validateResponses: boolean; basePath: string; onError: ServerOptions['onError']; authorize: ServerOptions['authorize'] };
+type Fail = (request: IncomingMessage, response: ServerResponse, error: unknown) => void;
+type Parameters = { path: Record<string, unknown>; query: Record<string, unknown>; header: Record<string, unknown>; cookie: Record<string, unknown> };
 
-async function handle(
-  api: ServerApi,
-  handlers: Readonly<Record<string, Handler>>,
-  router: ReturnType<typeof createRouter>,
-  settings: Settings,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+interface OperationPlan {
+  readonly operation: OperationDescriptor;
+  readonly handler: Handler;
+  readonly handlers: Readonly<Record<string, Handler>>;
+  readonly validators: OperationValidators;
+  readonly security: readonly string[];
+  readonly successTypes: readonly string[];
+  /** Success types then error types: what a client's Accept must take one of. */
+  readonly answerTypes: readonly string[];
+  readonly acceptedBodyTypes: string;
+  readonly usesQuery: boolean;
+  readonly usesCookies: boolean;
+  /** Accept header → whether it takes one of answerTypes; clients send the same few headers again and again. */
+  readonly acceptable: Map<string, boolean>;
+  /** Answer status → its declared response and media types. */
+  readonly answers: Map<number, AnswerPlan>;
+}
+
+interface AnswerPlan {
+  readonly declared: ResponseDescriptor | undefined;
+  readonly mediaTypes: readonly string[];
+  /** The declared media types without wildcards, for negotiation. */
+  readonly concrete: readonly string[];
+}
+
+/** How many distinct Accept headers an operation remembers before it starts over (a client cycling through random ones must not grow memory). */
+const ACCEPT_CACHE_LIMIT = 64;
+
+function planOperation(operation: OperationDescriptor, validators: OperationValidators, handlers: Readonly<Record<string, Handler>>): OperationPlan {
+  const successTypes = successMediaTypes(operation);
+  return {
+    operation,
+    handler: handlers[operation.name] as Handler,
+    handlers,
+    validators,
+    security: operation.security ?? [],
+    successTypes,
+    answerTypes: [...successTypes, ...errorMediaTypes(operation)],
+    acceptedBodyTypes: (operation.requestBody?.content ?? []).map((media) => media.mediaType).join(', '),
+    usesQuery: operation.parameters.some((parameter) => parameter.in === 'query'),
+    usesCookies: operation.parameters.some((parameter) => parameter.in === 'cookie'),
+    acceptable: new Map(),
+    answers: new Map(),
+  };
+}
+
+function isAcceptable(plan: OperationPlan, accept: string): boolean {
+  let acceptable = plan.acceptable.get(accept);
+  if (acceptable === undefined) {
+    acceptable = negotiate(accept, plan.answerTypes) !== undefined;
+    if (plan.acceptable.size >= ACCEPT_CACHE_LIMIT) plan.acceptable.clear();
+    plan.acceptable.set(accept, acceptable);
+  }
+  return acceptable;
+}
+
+function answerPlan(plan: OperationPlan, status: number): AnswerPlan {
+  let answer = plan.answers.get(status);
+  if (answer === undefined) {
+    const declared = responseFor(plan.operation, status);
+    const mediaTypes = declared?.content.map((media) => media.mediaType) ?? [];
+    answer = { declared, mediaTypes, concrete: mediaTypes.filter((mediaType) => !mediaType.includes('*')) };
+    // Statuses come from handlers, not clients, yet a handler echoing arbitrary numbers must not grow memory either.
+    if (plan.answers.size >= ACCEPT_CACHE_LIMIT) plan.answers.clear();
+    plan.answers.set(status, answer);
+  }
+  return answer;
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * Synchronous until something really waits (an asynchronous authorize, the body, an asynchronous
+ * handler): a promise per request step costs more than the rest of the routing.
+ */
+function route(plans: ReadonlyMap<OperationDescriptor, OperationPlan>, router: Router, settings: Settings, request: IncomingMessage, response: ServerResponse, fail: Fail): void {
   const rawUrl = request.url ?? '/';
   const queryStart = rawUrl.indexOf('?');
   let rawPath = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
@@ -130,39 +209,99 @@ async function handle(
   if (match.kind === 'method-not-allowed') {
     return reject(request, response, problem(405, 'methodNotAllowed', `${request.method ?? ''} is not allowed here; use ${match.allow.join(', ')}.`), { allow: match.allow.join(', ') });
   }
-  const { operation, pathParameters } = match;
-  const validators = api.validators[operation.name] ?? {};
-  const security = operation.security ?? [];
-  if (settings.authorize !== undefined && security.length > 0 && !(await settings.authorize(request, { name: operation.name, security }))) {
-    return reject(request, response, problem(401, 'unauthorized', `${operation.name} needs one of: ${security.join(', ')}.`));
+  const plan = plans.get(match.operation) as OperationPlan;
+  const { security, operation } = plan;
+  if (settings.authorize !== undefined && security.length > 0) {
+    const allowed = settings.authorize(request, { name: operation.name, security });
+    const proceed = (granted: boolean): void => {
+      if (!granted) return reject(request, response, problem(401, 'unauthorized', `${operation.name} needs one of: ${security.join(', ')}.`));
+      checkRequest(plan, match.pathParameters, settings, rawUrl, queryStart, request, response, fail);
+    };
+    if (isThenable(allowed)) {
+      allowed.then(
+        (granted) => {
+          try {
+            proceed(granted);
+          } catch (error) {
+            fail(request, response, error);
+          }
+        },
+        (error: unknown) => fail(request, response, error),
+      );
+      return;
+    }
+    return proceed(allowed);
   }
+  checkRequest(plan, match.pathParameters, settings, rawUrl, queryStart, request, response, fail);
+}
 
+function checkRequest(
+  plan: OperationPlan,
+  pathParameters: Readonly<Record<string, string>>,
+  settings: Settings,
+  rawUrl: string,
+  queryStart: number,
+  request: IncomingMessage,
+  response: ServerResponse,
+  fail: Fail,
+): void {
+  const { operation } = plan;
   const contentType = essenceOf(request.headers['content-type']);
   const declaredBody = operation.requestBody;
   const contentLength = request.headers['content-length'];
-  const announcesBody = (contentLength !== undefined && contentLength !== '0') || request.headers['transfer-encoding'] !== undefined;
+  const chunked = request.headers['transfer-encoding'] !== undefined;
+  const announcesBody = (contentLength !== undefined && contentLength !== '0') || chunked;
   if (announcesBody && declaredBody === undefined) {
     return reject(request, response, problem(415, 'unexpectedBody', `${operation.name} takes no request body.`));
   }
   if (announcesBody && declaredBody !== undefined && (contentType === undefined || findMediaType(declaredBody.content, contentType) === undefined)) {
-    const accepted = declaredBody.content.map((media) => media.mediaType).join(', ');
-    return reject(request, response, problem(415, 'unsupportedMediaType', `Content-Type ${contentType ?? '(none)'} is not accepted; send ${accepted}.`), { 'accept-post': accepted });
+    return reject(request, response, problem(415, 'unsupportedMediaType', `Content-Type ${contentType ?? '(none)'} is not accepted; send ${plan.acceptedBodyTypes}.`), { 'accept-post': plan.acceptedBodyTypes });
   }
-  if (contentLength !== undefined && Number(contentLength) > settings.bodyLimit) {
+  const announcedLength = contentLength === undefined ? undefined : Number(contentLength);
+  if (announcedLength !== undefined && announcedLength > settings.bodyLimit) {
     return reject(request, response, problem(413, 'bodyTooLarge', `The body exceeds ${settings.bodyLimit} bytes.`));
   }
 
-  const successTypes = successMediaTypes(operation);
   const accept = headerText(request.headers['accept']);
-  if (accept !== undefined && successTypes.length > 0 && negotiate(accept, [...successTypes, ...errorMediaTypes(operation)]) === undefined) {
-    return reject(request, response, problem(406, 'notAcceptable', `None of ${successTypes.join(', ')} is acceptable to the client.`));
+  if (accept !== undefined && plan.successTypes.length > 0 && !isAcceptable(plan, accept)) {
+    return reject(request, response, problem(406, 'notAcceptable', `None of ${plan.successTypes.join(', ')} is acceptable to the client.`));
   }
 
-  const bytes = await readBody(request, settings.bodyLimit);
-  if (bytes === 'too-large') return reject(request, response, problem(413, 'bodyTooLarge', `The body exceeds ${settings.bodyLimit} bytes.`));
-  if (bytes.length > 0 && declaredBody === undefined) return send(request, response, problem(415, 'unexpectedBody', `${operation.name} takes no request body.`));
+  const proceed = (bytes: Uint8Array | 'too-large'): void => {
+    if (bytes === 'too-large') return reject(request, response, problem(413, 'bodyTooLarge', `The body exceeds ${settings.bodyLimit} bytes.`));
+    if (bytes.length > 0 && declaredBody === undefined) return send(request, response, problem(415, 'unexpectedBody', `${operation.name} takes no request body.`));
+    answerRequest(plan, pathParameters, settings, rawUrl, queryStart, contentType, accept, bytes, request, response, fail);
+  };
+  // RFC 9112 §6.3: a request with neither Content-Length nor Transfer-Encoding has no body, so there is nothing to wait for.
+  if (!announcesBody) return proceed(EMPTY_BODY);
+  readBody(request, settings.bodyLimit, chunked || announcedLength === undefined || !Number.isSafeInteger(announcedLength) ? undefined : announcedLength, (error, bytes) => {
+    if (error !== undefined) return fail(request, response, error);
+    try {
+      proceed(bytes as Uint8Array | 'too-large');
+    } catch (caught) {
+      fail(request, response, caught);
+    }
+  });
+}
 
-  const parameters = collectParameters(operation.parameters, pathParameters, rawUrl, queryStart, request);
+const EMPTY_BODY = new Uint8Array(0);
+
+function answerRequest(
+  plan: OperationPlan,
+  pathParameters: Readonly<Record<string, string>>,
+  settings: Settings,
+  rawUrl: string,
+  queryStart: number,
+  contentType: string | undefined,
+  accept: string | undefined,
+  bytes: Uint8Array,
+  request: IncomingMessage,
+  response: ServerResponse,
+  fail: Fail,
+): void {
+  const { operation, validators } = plan;
+  const declaredBody = operation.requestBody;
+  const parameters = collectParameters(plan, pathParameters, rawUrl, queryStart, request);
   if (validators.parameters !== undefined && !validators.parameters(parameters)) {
     const errors = fieldErrors(toValidationIssues(validators.parameters.errors));
     return send(request, response, problem(400, 'invalidParameters', `${errors.length} parameter value(s) failed validation.`, errors));
@@ -183,26 +322,51 @@ async function handle(
     }
   }
 
+  // A closure, not a method: handlers may take preferredMediaType out of the context.
   const context: HandlerContext = {
     operation: operation.name,
     raw: request,
     preferredMediaType: (...offered) => negotiate(accept, offered) as (typeof offered)[number] | undefined,
   };
-  let answer: HandlerResponse;
-  try {
-    const handler = handlers[operation.name] as Handler;
-    answer = await handler.call(handlers, { ...parameters, body, contentType }, context);
-  } catch (error) {
+  const failed = (error: unknown): void => {
     if (error instanceof HttpProblem) return send(request, response, problem(error.status, error.code, error.message, error.errors));
     settings.onError?.(error, operation.name);
-    return send(request, response, problem(500, 'internalError', `${operation.name} failed.`));
+    send(request, response, problem(500, 'internalError', `${operation.name} failed.`));
+  };
+  const answered = (answer: HandlerResponse): void => {
+    const checked = settings.validateResponses ? checkAnswer(plan, answer, accept) : undefined;
+    if (checked !== undefined) {
+      settings.onError?.(new JpkigenError('INVALID_RESPONSE', checked.detail ?? ''), operation.name);
+      return send(request, response, checked);
+    }
+    writeAnswer(request, response, plan, answer, accept);
+  };
+  let answer: HandlerResponse | Promise<HandlerResponse>;
+  try {
+    answer = plan.handler.call(plan.handlers, { path: parameters.path, query: parameters.query, header: parameters.header, cookie: parameters.cookie, body, contentType }, context);
+  } catch (error) {
+    return failed(error);
   }
-  const checked = settings.validateResponses ? checkAnswer(operation, validators.responses ?? {}, answer, accept) : undefined;
-  if (checked !== undefined) {
-    settings.onError?.(new JpkigenError('INVALID_RESPONSE', checked.detail ?? ''), operation.name);
-    return send(request, response, checked);
+  if (isThenable(answer)) {
+    answer.then(
+      (value) => {
+        try {
+          answered(value);
+        } catch (error) {
+          fail(request, response, error);
+        }
+      },
+      (error: unknown) => {
+        try {
+          failed(error);
+        } catch (caught) {
+          fail(request, response, caught);
+        }
+      },
+    );
+    return;
   }
-  writeAnswer(request, response, operation, answer, accept);
+  answered(answer);
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
@@ -226,66 +390,98 @@ function errorMediaTypes(operation: OperationDescriptor): string[] {
   return [...types];
 }
 
-function collectParameters(
-  descriptors: readonly ParameterDescriptor[],
-  pathParameters: Readonly<Record<string, string>>,
-  rawUrl: string,
-  queryStart: number,
-  request: IncomingMessage,
-): { path: Record<string, unknown>; query: Record<string, unknown>; header: Record<string, unknown>; cookie: Record<string, unknown> } {
-  const search = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
-  const cookies = parseCookies(headerText(request.headers['cookie']));
-  const result = { path: {} as Record<string, unknown>, query: {} as Record<string, unknown>, header: {} as Record<string, unknown>, cookie: {} as Record<string, unknown> };
+function collectParameters(plan: OperationPlan, pathParameters: Readonly<Record<string, string>>, rawUrl: string, queryStart: number, request: IncomingMessage): Parameters {
+  const result: Parameters = { path: {}, query: {}, header: {}, cookie: {} };
+  const descriptors = plan.operation.parameters;
+  if (descriptors.length === 0) return result;
+  const search = plan.usesQuery ? new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1)) : undefined;
+  const cookies = plan.usesCookies ? parseCookies(headerText(request.headers['cookie'])) : undefined;
   for (const descriptor of descriptors) {
     let raw: string | readonly string[] | undefined;
     if (descriptor.in === 'path') raw = pathParameters[descriptor.name];
-    else if (descriptor.in === 'query') raw = search.has(descriptor.name) ? search.getAll(descriptor.name) : undefined;
+    else if (descriptor.in === 'query') raw = search?.has(descriptor.name) === true ? search.getAll(descriptor.name) : undefined;
     else if (descriptor.in === 'header') raw = headerText(request.headers[descriptor.name.toLowerCase()]);
-    else raw = cookies[descriptor.name];
+    else raw = cookies?.[descriptor.name];
     if (raw === undefined) continue;
     result[descriptor.in][descriptor.name] = coerceParameter(descriptor, raw);
   }
   return result;
 }
 
-function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    let settled = false;
-    request.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      length += chunk.length;
-      if (length > limit) {
-        settled = true;
-        chunks.length = 0;
-        resolve('too-large');
-        return;
+/**
+ * Reads the whole body, stopping at `limit` bytes whether or not a Content-Length announced it
+ * (chunked bodies are counted as they stream). With a known length the bytes go straight into one
+ * buffer of that size; one chunk, the usual case for small bodies, is used as it came.
+ */
+function readBody(request: IncomingMessage, limit: number, announcedLength: number | undefined, done: (error: unknown, bytes?: Uint8Array | 'too-large') => void): void {
+  let single: Buffer | undefined;
+  let chunks: Buffer[] | undefined;
+  let buffer: Buffer | undefined;
+  let length = 0;
+  let settled = false;
+  const onData = (chunk: Buffer): void => {
+    if (settled) return;
+    const next = length + chunk.length;
+    if (next > limit) {
+      settled = true;
+      single = undefined;
+      chunks = undefined;
+      buffer = undefined;
+      done(undefined, 'too-large');
+      return;
+    }
+    if (single === undefined && buffer === undefined && chunks === undefined) single = chunk;
+    else if (chunks === undefined && announcedLength !== undefined && next <= announcedLength) {
+      if (buffer === undefined) {
+        buffer = Buffer.allocUnsafe(announcedLength);
+        if (single !== undefined) single.copy(buffer, 0);
+        single = undefined;
+      }
+      chunk.copy(buffer, length);
+    } else {
+      // No length announced, or more bytes than it said: collect the chunks.
+      if (chunks === undefined) {
+        chunks = [];
+        if (buffer !== undefined) chunks.push(buffer.subarray(0, length));
+        else if (single !== undefined) chunks.push(single);
+        buffer = undefined;
+        single = undefined;
       }
       chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (!settled) resolve(new Uint8Array(Buffer.concat(chunks)));
-      settled = true;
-    });
-    request.on('error', (error) => {
-      if (!settled) reject(error);
-      settled = true;
-    });
+    }
+    length = next;
+  };
+  request.on('data', onData);
+  request.once('end', () => {
+    if (settled) return;
+    settled = true;
+    let bytes: Buffer;
+    if (chunks !== undefined) bytes = Buffer.concat(chunks, length);
+    else if (buffer !== undefined) bytes = buffer.subarray(0, length);
+    else bytes = single ?? Buffer.alloc(0);
+    // A plain Uint8Array view (no copy): handlers of binary bodies get the type the document promises.
+    done(undefined, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+  });
+  request.once('error', (error) => {
+    if (settled) return;
+    settled = true;
+    done(error);
   });
 }
 
 type Decoded = { ok: true; value: unknown } | { ok: false; detail: string };
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeRequestBody(contentType: string, bytes: Uint8Array): Decoded {
   switch (encodingOf(contentType)) {
     case 'binary':
       return { ok: true, value: bytes };
     case 'text':
-      return { ok: true, value: Buffer.from(bytes).toString('utf8') };
+      return { ok: true, value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8') };
     case 'json':
       try {
-        return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown };
+        return { ok: true, value: JSON.parse(STRICT_UTF8.decode(bytes)) as unknown };
       } catch (error) {
         return { ok: false, detail: `The body is not valid JSON: ${(error as Error).message.slice(0, 200)}` };
       }
@@ -293,35 +489,39 @@ function decodeRequestBody(contentType: string, bytes: Uint8Array): Decoded {
 }
 
 /** Development mode: an answer the document does not allow becomes a 500 naming what is wrong. */
-function checkAnswer(operation: OperationDescriptor, validators: ResponseValidators, answer: HandlerResponse, accept: string | undefined): ProblemDetails | undefined {
-  const declared = responseFor(operation, answer.status);
+function checkAnswer(plan: OperationPlan, answer: HandlerResponse, accept: string | undefined): ProblemDetails | undefined {
+  const { operation } = plan;
+  const { declared, mediaTypes, concrete } = answerPlan(plan, answer.status);
   if (declared === undefined) return problem(500, 'invalidResponse', `${operation.name} answered the undocumented status ${answer.status}.`);
   if (answer.body === undefined) return undefined;
-  const mediaType = chooseMediaType(declared.content.map((media) => media.mediaType), answer, accept);
+  const mediaType = chooseMediaType(mediaTypes, concrete, answer, accept);
   const media = mediaType === undefined ? undefined : findMediaType(declared.content, mediaType);
   if (media === undefined) return problem(500, 'invalidResponse', `${operation.name} answered ${answer.status} with an undeclared media type ${mediaType ?? '(none)'}.`);
-  const validate = validators[declared.status]?.[media.mediaType];
+  const validate = plan.validators.responses?.[declared.status]?.[media.mediaType];
   if (validate === undefined || validate(answer.body)) return undefined;
   const errors: ProblemFieldError[] = fieldErrors(toValidationIssues(validate.errors));
   return problem(500, 'invalidResponse', `${operation.name}'s ${answer.status} answer breaks its schema.`, errors);
 }
 
-function chooseMediaType(declared: readonly string[], answer: HandlerResponse, accept: string | undefined): string | undefined {
+function chooseMediaType(declared: readonly string[], concrete: readonly string[], answer: HandlerResponse, accept: string | undefined): string | undefined {
   if (answer.contentType !== undefined) return essenceOf(answer.contentType);
-  const concrete = declared.filter((mediaType) => !mediaType.includes('*'));
   return negotiate(accept, concrete) ?? concrete[0] ?? (declared.length > 0 ? 'application/octet-stream' : undefined);
 }
 
-function writeAnswer(request: IncomingMessage, response: ServerResponse, operation: OperationDescriptor, answer: HandlerResponse, accept: string | undefined): void {
-  const declared = responseFor(operation, answer.status);
-  const headers: Record<string, string> = { ...answer.headers };
+/**
+ * Head and body leave in one write with a Content-Length (the byte length, not the string's):
+ * without it Node sends the answer chunked, in three writes.
+ */
+function writeAnswer(request: IncomingMessage, response: ServerResponse, plan: OperationPlan, answer: HandlerResponse, accept: string | undefined): void {
+  const headers: Record<string, string | number> = answer.headers === undefined ? {} : { ...answer.headers };
   let payload: string | Uint8Array | undefined;
   if (answer.body !== undefined) {
-    const mediaType = chooseMediaType(declared?.content.map((media) => media.mediaType) ?? [], answer, accept) ?? 'application/json';
+    const { mediaTypes, concrete } = answerPlan(plan, answer.status);
+    const mediaType = chooseMediaType(mediaTypes, concrete, answer, accept) ?? 'application/json';
     headers['content-type'] = answer.contentType ?? mediaType;
     const encoding = encodingOf(mediaType);
     if (encoding === 'binary') {
-      if (!(answer.body instanceof Uint8Array)) return send(request, response, problem(500, 'invalidResponse', `${operation.name} answered ${mediaType} with a body that is not a Uint8Array.`));
+      if (!(answer.body instanceof Uint8Array)) return send(request, response, problem(500, 'invalidResponse', `${plan.operation.name} answered ${mediaType} with a body that is not a Uint8Array.`));
       payload = answer.body;
     } else if (encoding === 'text') {
       payload = String(answer.body);
@@ -329,8 +529,17 @@ function writeAnswer(request: IncomingMessage, response: ServerResponse, operati
       payload = JSON.stringify(answer.body);
     }
   }
+  // RFC 9110 §8.6: no Content-Length on 1xx and 204 answers; Node sends no body on 204 and 304 anyway.
+  if (answer.status >= 200 && answer.status !== 204 && answer.status !== 304 && !hasHeader(headers, 'content-length')) {
+    headers['content-length'] = payload === undefined ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  }
   response.writeHead(answer.status, headers);
   response.end(request.method === 'HEAD' ? undefined : payload);
+}
+
+function hasHeader(headers: Readonly<Record<string, unknown>>, lowerCaseName: string): boolean {
+  for (const name in headers) if (name.toLowerCase() === lowerCaseName) return true;
+  return false;
 }
 
 function send(request: IncomingMessage, response: ServerResponse, details: ProblemDetails, headers: Record<string, string> = {}): void {

@@ -29,6 +29,34 @@ describe('router', () => {
   });
 });
 
+describe('router on paths without parameters (looked up directly)', () => {
+  it('finds them by method, falls back from HEAD to GET, answers 405 and 404 like the template loop', () => {
+    const router = createRouter([operation('listItems', 'get', '/items'), operation('addItem', 'post', '/items'), operation('getItem', 'get', '/items/{id}'), operation('root', 'get', '/')]);
+    expect(router.match('POST', '/items')).toMatchObject({ kind: 'found', operation: { name: 'addItem' }, pathParameters: {} });
+    expect(router.match('get', '/items')).toMatchObject({ kind: 'found', operation: { name: 'listItems' } });
+    expect(router.match('HEAD', '/items')).toMatchObject({ kind: 'found', operation: { name: 'listItems' } });
+    expect(router.match('DELETE', '/items')).toEqual({ kind: 'method-not-allowed', allow: ['GET', 'POST'] });
+    expect(router.match('GET', '/items/')).toEqual({ kind: 'not-found' });
+    expect(router.match('GET', '/')).toMatchObject({ kind: 'found', operation: { name: 'root' } });
+    expect(router.match('GET', '/Items')).toEqual({ kind: 'not-found' });
+  });
+
+  it('gives HEAD to whichever of a HEAD and a GET operation on the same path is declared first', () => {
+    const headFirst = createRouter([operation('probe', 'head', '/status'), operation('read', 'get', '/status')]);
+    expect(headFirst.match('HEAD', '/status')).toMatchObject({ operation: { name: 'probe' } });
+    expect(headFirst.match('GET', '/status')).toMatchObject({ operation: { name: 'read' } });
+    const getFirst = createRouter([operation('read', 'get', '/status'), operation('probe', 'head', '/status')]);
+    expect(getFirst.match('HEAD', '/status')).toMatchObject({ operation: { name: 'read' } });
+  });
+
+  it('lets a literal path outrank a template that also matches it', () => {
+    const router = createRouter([operation('getItem', 'get', '/items/{id}'), operation('getIndex', 'get', '/items/index')]);
+    expect(router.match('GET', '/items/index')).toMatchObject({ operation: { name: 'getIndex' } });
+    expect(router.match('HEAD', '/items/index')).toMatchObject({ operation: { name: 'getIndex' } });
+    expect(router.match('GET', '/items/indexes')).toMatchObject({ operation: { name: 'getItem' }, pathParameters: { id: 'indexes' } });
+  });
+});
+
 describe('content negotiation (RFC 9110 §12.5.1)', () => {
   it('weighs q-values and specificity; no Accept takes the first offer', () => {
     expect(negotiate(undefined, ['application/json', 'application/octet-stream'])).toBe('application/json');
