@@ -1,11 +1,7 @@
 /** TypeScript names for ASN.1 names: type references PascalCase, values and components camelCase. */
+import { RESERVED_WORDS } from '../../printer/reserved-words.js';
 import { pascal } from '../../readers/asn1/asn1-resolver.js';
 
-const RESERVED = new Set([
-  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false',
-  'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try',
-  'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await',
-]);
 
 export function typeIdentifier(name: string): string {
   return pascal(name);
@@ -14,7 +10,7 @@ export function typeIdentifier(name: string): string {
 export function camel(name: string): string {
   const joined = pascal(name);
   const result = joined.charAt(0).toLowerCase() + joined.slice(1);
-  return RESERVED.has(result) ? `${result}_` : result;
+  return RESERVED_WORDS.has(result) ? `${result}_` : result;
 }
 
 /** The module's file name: PKIX1Explicit88 → pkix1-explicit88. */

@@ -2,6 +2,7 @@
  * Walks a bundled OpenAPI 3.0 or 3.1 document and lists its operations with parameters, bodies
  * and responses resolved (path-level parameters merged, `$ref`s to components followed).
  */
+import { RESERVED_WORDS } from '../../printer/reserved-words.js';
 import type { Provenance } from '../../ir.js';
 import { encodingOf, essenceOf } from '../../../runtime/http/media-type.js';
 import type { HttpMethod, ParameterLocation, ValueKind } from '../../../runtime/http/operation.js';
@@ -219,9 +220,8 @@ function escape(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-const RESERVED = new Set(
-  'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await constructor'.split(' '),
-);
+/** `constructor` too: every operation becomes a method of the generated client class. */
+const RESERVED = new Set([...RESERVED_WORDS, 'constructor']);
 
 /** `get-pet_by.id` → `getPetById`; a leading digit or reserved word gets a prefix. */
 export function identifierOf(text: string): string {
