@@ -5,17 +5,18 @@
  */
 import { computeDigitalSignature, dispatchJpkiApCommand, selectFile } from '../generated/apdu/jpki-ap.js';
 import { hexToBytes } from '../runtime/hex.js';
+import { operationsPerSecond } from './measure.js';
 import type { BenchReport, BenchRow } from './report.js';
 
 const DIGEST_INFO = hexToBytes('3031300D060960864801650304020105000420' + '11'.repeat(32));
 const FID = hexToBytes('000A');
 
 export async function runApduBench(): Promise<BenchReport> {
-  const build = operationsPerSecond(() => selectFile({ fid: FID }));
-  const buildByHand = operationsPerSecond(() => Uint8Array.of(0x00, 0xa4, 0x02, 0x0c, 0x02, FID[0] ?? 0, FID[1] ?? 0));
+  const build = rate5k(() => selectFile({ fid: FID }));
+  const buildByHand = rate5k(() => Uint8Array.of(0x00, 0xa4, 0x02, 0x0c, 0x02, FID[0] ?? 0, FID[1] ?? 0));
   const sign = computeDigitalSignature({ digestInfo: DIGEST_INFO, le: 256 });
-  const dispatch = operationsPerSecond(() => dispatchJpkiApCommand(sign));
-  const dispatchByHand = operationsPerSecond(() => dispatchSignatureByHand(sign));
+  const dispatch = rate5k(() => dispatchJpkiApCommand(sign));
+  const dispatchByHand = rate5k(() => dispatchSignatureByHand(sign));
   const rate = (task: string, value: number, anchorValue: number, anchor: string): BenchRow => ({
     task,
     value: Math.round(value),
@@ -43,16 +44,4 @@ function dispatchSignatureByHand(apdu: Uint8Array): { name: string; digestInfo: 
   return { name: 'computeDigitalSignature', digestInfo: apdu.slice(5, 5 + lc) };
 }
 
-/** Runs `operation` for about a second after a warm-up and returns its rate. */
-function operationsPerSecond(operation: () => unknown): number {
-  for (let warmUp = 0; warmUp < 20_000; warmUp += 1) operation();
-  let count = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < 1000) {
-    for (let index = 0; index < 5_000; index += 1) operation();
-    count += 5_000;
-    elapsed = performance.now() - started;
-  }
-  return (count / elapsed) * 1000;
-}
+const rate5k = (operation: () => unknown): number => operationsPerSecond(operation, { warmUp: 20_000, batch: 5_000 });

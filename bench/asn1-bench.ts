@@ -18,8 +18,10 @@ import { fileURLToPath } from 'node:url';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { packageRoot } from '../generator/package-root.js';
+import { pemToDer } from '../runtime/der/pem.js';
 import { generateSignedCrl } from './fixtures/crl-generator.js';
 import { exerciseCertificateList, fuzzDecoder, type FuzzOutcome } from './fixtures/der-fuzz.js';
+import { operationsPerSecond } from './measure.js';
 import type { BenchReport, BenchRow } from './report.js';
 
 const CRL_ENTRIES = 1_000_000;
@@ -66,11 +68,6 @@ function loadCertificates(): CertificateInput[] {
   return [...fromFixtures, { name: 'openssl req -x509 (RSA 2048)', der: opensslMadeCertificate() }];
 }
 
-function pemToDer(pem: string): Uint8Array {
-  const base64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-  return new Uint8Array(Buffer.from(base64, 'base64'));
-}
-
 function opensslMadeCertificate(): Uint8Array {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'jpkigen-bench-cert-'));
   try {
@@ -102,15 +99,15 @@ const NOT_AVAILABLE = 'not available: generated/asn1/index.js (decodeCertificate
 
 function certificateDecodeRows(certificates: readonly CertificateInput[], codec: GeneratedCodec | undefined): BenchRow[] {
   const ders = certificates.map((certificate) => certificate.der);
-  const nodeCrypto = microsecondsPerOperation(ders, (der) => new X509Certificate(der));
-  const asnSchema = microsecondsPerOperation(ders, (der) => AsnParser.parse(der, Certificate));
+  const nodeCrypto = microsecondsPerValue(ders, (der) => new X509Certificate(der));
+  const asnSchema = microsecondsPerValue(ders, (der) => AsnParser.parse(der, Certificate));
   const anchor = `node:crypto X509Certificate: ${round(nodeCrypto)} µs/op`;
   const rows: BenchRow[] = [];
   const decode = codec?.decodeCertificate;
   if (decode === undefined) {
     rows.push({ task: 'decode Certificate: generated decodeCertificate — NOT AVAILABLE', value: Number.NaN, unit: 'µs/op', anchor, note: NOT_AVAILABLE });
   } else {
-    const generated = microsecondsPerOperation(ders, (der) => decode(der));
+    const generated = microsecondsPerValue(ders, (der) => decode(der));
     rows.push({
       task: `decode Certificate: generated decodeCertificate (${ders.length} certificates)`,
       value: round(generated),
@@ -138,19 +135,6 @@ function certificateDecodeRows(certificates: readonly CertificateInput[], codec:
   return rows;
 }
 
-/** Mean µs per call over the inputs in rotation, run for about a second after a warm-up. */
-function microsecondsPerOperation(inputs: readonly Uint8Array[], operation: (input: Uint8Array) => unknown): number {
-  for (let warmUp = 0; warmUp < 500; warmUp += 1) operation(inputs[warmUp % inputs.length] as Uint8Array);
-  let count = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < 1000) {
-    for (let index = 0; index < 200; index += 1) operation(inputs[(count + index) % inputs.length] as Uint8Array);
-    count += 200;
-    elapsed = performance.now() - started;
-  }
-  return (elapsed * 1000) / count;
-}
 
 // ---------------------------------------------------------------------------------------------
 // (c) certificate encoding
@@ -182,18 +166,6 @@ function certificateEncodeRows(certificates: readonly CertificateInput[], codec:
   ];
 }
 
-function microsecondsPerValue<T>(values: readonly T[], operation: (value: T) => unknown): number {
-  for (let warmUp = 0; warmUp < 200; warmUp += 1) operation(values[warmUp % values.length] as T);
-  let count = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < 1000) {
-    for (let index = 0; index < 100; index += 1) operation(values[(count + index) % values.length] as T);
-    count += 100;
-    elapsed = performance.now() - started;
-  }
-  return (elapsed * 1000) / count;
-}
 
 // ---------------------------------------------------------------------------------------------
 // (b) the 1M-entry CRL
@@ -375,4 +347,9 @@ function median(values: readonly number[]): number {
 function round(value: number, digits = 1): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+/** Mean µs per call over `values` in rotation (see operationsPerSecond). */
+function microsecondsPerValue<T>(values: readonly T[], operation: (value: T) => unknown): number {
+  return 1_000_000 / operationsPerSecond((index) => operation(values[index % values.length] as T), { warmUp: 500, batch: 200 });
 }

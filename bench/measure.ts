@@ -30,3 +30,21 @@ export function timeCommand(args: readonly string[], runs: number, before?: () =
 function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
+
+/**
+ * Operations per second of `operation`, called with 0, 1, 2 … in batches for at least
+ * `durationMs` after `warmUp` calls: long enough for the JIT to settle, short enough to repeat.
+ */
+export function operationsPerSecond(operation: (index: number) => unknown, options: { warmUp?: number; batch?: number; durationMs?: number } = {}): number {
+  const { warmUp = 2_000, batch = 500, durationMs = 1_000 } = options;
+  for (let index = 0; index < warmUp; index += 1) operation(index);
+  let count = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  while (elapsed < durationMs) {
+    for (let index = 0; index < batch; index += 1) operation(count + index);
+    count += batch;
+    elapsed = performance.now() - started;
+  }
+  return (count / elapsed) * 1000;
+}

@@ -6,10 +6,10 @@
  */
 import { createCipheriv } from 'node:crypto';
 import { Scp03CardSession, Scp03HostSession, type Scp03StaticKeys, type SecurityLevel } from '../runtime/scp03/index.js';
+import { operationsPerSecond } from './measure.js';
 import type { BenchReport, BenchRow } from './report.js';
 
 const TARGET_ROUND_TRIPS_PER_SECOND = 20_000;
-const MEASURE_MS = 1_000;
 const DATA_LENGTH = 32;
 
 function staticKeys(length: 16 | 32): Scp03StaticKeys {
@@ -70,19 +70,6 @@ const LEVEL_01_PASSES = [64, 64];
  */
 const SESSION_OPEN_PASSES = new Array<number>(14).fill(32);
 
-/** Runs `operation` for at least MEASURE_MS after a warm-up and returns operations per second. */
-function operationsPerSecond(operation: () => void): number {
-  for (let warmUp = 0; warmUp < 2_000; warmUp += 1) operation();
-  let count = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < MEASURE_MS) {
-    for (let index = 0; index < 500; index += 1) operation();
-    count += 500;
-    elapsed = performance.now() - started;
-  }
-  return (count / elapsed) * 1000;
-}
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100;

@@ -8,6 +8,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { constantTimeEqual } from '../../runtime/bytes.js';
+import { encodeResponseApdu } from '../../runtime/apdu/command-apdu.js';
+import { bytesToHex } from '../../runtime/hex.js';
 import {
   aesCmac,
   computeCardCryptogram,
@@ -56,28 +59,15 @@ export interface Scp03ReplayOptions {
   readonly file?: string;
 }
 
-function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
-}
 
-function swBytes(sw: number): Uint8Array {
-  return Uint8Array.of(sw >>> 8, sw & 0xff);
-}
-
+/** A response APDU: data, then the status word. */
 function withSw(data: Uint8Array, sw: number): Uint8Array {
-  const out = new Uint8Array(data.length + 2);
-  out.set(data);
-  out.set(swBytes(sw), data.length);
-  return out;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, index) => byte === b[index]);
+  return encodeResponseApdu({ data, sw });
 }
 
 /** A comparison of test-vector values (public data, so showing both sides is fine). */
 function compare(step: string, what: string, expected: Uint8Array, actual: Uint8Array): Scp03ReplayCheck {
-  return equalBytes(expected, actual) ? { step, ok: true } : { step, ok: false, detail: `${what} differs: expected ${toHex(expected)}, got ${toHex(actual)}` };
+  return constantTimeEqual(expected, actual) ? { step, ok: true } : { step, ok: false, detail: `${what} differs: expected ${bytesToHex(expected)}, got ${bytesToHex(actual)}` };
 }
 
 function describeError(error: unknown): string {
@@ -196,7 +186,7 @@ function replayHost(file: Scp03SessionFile): Scp03ReplayCheck[] {
         }
         case 'externalAuthenticate': {
           const built = compare(label, 'EXTERNAL AUTHENTICATE command', step.command, host.buildExternalAuthenticate());
-          host.processExternalAuthenticateResponse(swBytes(step.sw));
+          host.processExternalAuthenticateResponse(withSw(new Uint8Array(0), step.sw));
           return [built];
         }
         case 'wrapCommand':
@@ -246,7 +236,7 @@ function replayCard(file: Scp03SessionFile): Scp03ReplayCheck[] {
         case 'initializeUpdate':
           return [compare(label, 'INITIALIZE UPDATE response', withSw(step.response, step.sw), card.processInitializeUpdate(step.command))];
         case 'externalAuthenticate':
-          return [compare(label, 'EXTERNAL AUTHENTICATE response', swBytes(step.sw), card.processExternalAuthenticate(step.command))];
+          return [compare(label, 'EXTERNAL AUTHENTICATE response', withSw(new Uint8Array(0), step.sw), card.processExternalAuthenticate(step.command))];
         case 'wrapCommand':
           return [compare(label, 'recovered plain command', step.plain, card.unwrapCommand(step.wrapped))];
         case 'unwrapResponse':
