@@ -1,7 +1,9 @@
 /**
  * The OpenAPI generator and the HTTP code it generates, each against an anchor in the same run:
- * (a) `jpkigen generate openapi` on a large public document (Stripe, 4.2 MB; see
- *     bench/fixtures/openapi/PROVENANCE.md) against openapi-typescript's CLI on the same file;
+ * (a) `jpkigen generate openapi` on a large document against openapi-typescript's CLI on the same
+ *     file: Stripe's (4.2 MB; bench/fixtures/openapi/PROVENANCE.md says where it comes from and
+ *     where to put it) when present, otherwise a synthetic one of the same size and counts
+ *     (bench/fixtures/large-openapi.ts); the rows name which;
  * (b) requests/s of the generated revocation server against a hand-written node:http route doing
  *     the same work with the same ajv-compiled validator (bench/openapi-bench-server.ts), the
  *     server in its own process, loaded over loopback by a keep-alive loop with N requests in flight;
@@ -9,15 +11,14 @@
  * A row that cannot run says "not available" and why; it never carries a number.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { createRevocationClient } from '../generated/openapi/revocation/index.js';
-import { packageRoot } from '../generator/package-root.js';
+import { largeOpenApiInput } from './fixtures/large-openapi.js';
 import { timeCommand } from './measure.js';
 import { STATUS_ANSWER, STATUS_PATH, STATUS_QUERY } from './openapi-bench-server.js';
 import type { BenchReport, BenchRow } from './report.js';
@@ -45,21 +46,22 @@ export async function runOpenApiBench(): Promise<BenchReport> {
 function generationRows(): BenchRow[] {
   const folder = mkdtempSync(path.join(tmpdir(), 'jpkigen-openapi-bench-'));
   try {
-    const document = path.join(folder, 'stripe-spec3.json');
-    writeFileSync(document, gunzipSync(readFileSync(path.join(packageRoot, 'bench/fixtures/openapi/stripe-spec3.json.gz'))));
+    const input = largeOpenApiInput();
+    const document = path.join(folder, input.fileName);
+    writeFileSync(document, input.text);
     const megabytes = Math.round((statSync(document).size / 2 ** 20) * 10) / 10;
     const openapiTypescriptCli = path.join(path.dirname(createRequire(import.meta.url).resolve('openapi-typescript/package.json')), 'bin', 'cli.js');
     const anchorOutput = path.join(folder, 'openapi-typescript.d.ts');
     const anchor = timeCommand([openapiTypescriptCli, document, '--output', anchorOutput], GENERATION_RUNS);
     const anchorName = `openapi-typescript 7.13.0 CLI, same file: ${anchor.medianMs} ms`;
     const rows: BenchRow[] = [
-      { task: `openapi-typescript CLI on Stripe (${megabytes} MB) (anchor)`, value: anchor.medianMs, unit: 'ms', note: `median of ${GENERATION_RUNS}, ${kilobytes(anchorOutput)} KB of types` },
+      { task: `openapi-typescript CLI on ${input.label} (${megabytes} MB) (anchor)`, value: anchor.medianMs, unit: 'ms', note: `median of ${GENERATION_RUNS}, ${kilobytes(anchorOutput)} KB of types` },
     ];
     // The CLI of the same build as this bench (what bin/jpkigen.js imports), so a rebuild of
     // dist/ while the bench runs cannot swap the code under measurement.
     const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'generator', 'cli', 'main.js');
     const unavailable = generateOpenApiUnavailable(cli);
-    const task = `jpkigen generate openapi on Stripe (${megabytes} MB)`;
+    const task = `jpkigen generate openapi on ${input.label} (${megabytes} MB)`;
     if (unavailable !== undefined) {
       rows.push(notAvailable(task, 'ms', unavailable));
       return rows;

@@ -7,11 +7,16 @@ import path from 'node:path';
 import { packageRoot } from '../generator/package-root.js';
 import { runApduBench } from './apdu-bench.js';
 import { runAsn1Bench } from './asn1-bench.js';
+import { runCrlBench } from './crl-bench.js';
 import { runGenerateBench } from './generate-bench.js';
 import { describeMachine } from './machine.js';
+import { runOcspBench } from './ocsp-bench.js';
 import { runOpenApiBench } from './openapi-bench.js';
+import { runPathBench } from './path-bench.js';
+import { runProfilesBench } from './profiles-bench.js';
 import type { BenchReport } from './report.js';
 import { runScp03Bench } from './scp03-bench.js';
+import { runVerifyBench } from './verify-bench.js';
 
 const SUITES: Readonly<Record<string, () => Promise<BenchReport>>> = {
   generate: runGenerateBench,
@@ -19,6 +24,11 @@ const SUITES: Readonly<Record<string, () => Promise<BenchReport>>> = {
   apdu: runApduBench,
   openapi: runOpenApiBench,
   asn1: runAsn1Bench,
+  ocsp: runOcspBench,
+  crl: runCrlBench,
+  path: runPathBench,
+  verify: runVerifyBench,
+  profiles: runProfilesBench,
 };
 
 const requested = process.argv.slice(2);

@@ -2,12 +2,15 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { generatorVersion } from '../package-root.js';
 import { asn1Command } from './commands/asn1-command.js';
+import { caCommand } from './commands/ca-command.js';
 import { checkCommand } from './commands/check-command.js';
 import { conformanceCommand } from './commands/conformance-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { generateCommand } from './commands/generate-command.js';
+import { lintCommand } from './commands/lint-command.js';
 import { validateCommand } from './commands/validate-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { verifyCommand } from './commands/verify-command.js';
 import { ExitCode, printError } from './output.js';
 
 // A reader that stops early (`jpkigen asn1 decode … | head`) is not an error of ours.
@@ -27,6 +30,9 @@ await yargs(hideBin(process.argv))
   .command(validateCommand)
   .command(serveCommand)
   .command(asn1Command)
+  .command(caCommand)
+  .command(verifyCommand)
+  .command(lintCommand)
   .demandCommand(1, 'name a command')
   .strict()
   .version(generatorVersion)

@@ -29,6 +29,7 @@ const GENERATORS: Readonly<Record<string, () => Promise<KindRunner>>> = {
   apdu: async () => (await import('./kinds/apdu-kind.js')).apduKind,
   asn1: async () => (await import('./kinds/asn1-kind.js')).asn1Kind,
   openapi: async () => (await import('./kinds/openapi-kind.js')).openapiKind,
+  profiles: async () => (await import('./kinds/profiles-kind.js')).profilesKind,
 };
 
 /** Per spec kind, what was generated from it. */

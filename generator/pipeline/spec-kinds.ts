@@ -17,4 +17,5 @@ export const SPEC_KINDS: readonly SpecKind[] = [
   { name: 'openapi', folder: 'openapi', metaSchema: 'openapi.schema.yaml' },
   // X.680 module texts: the ASN.1 reader's own parser is their syntax check (file:line:column errors).
   { name: 'asn1', folder: 'asn1', metaSchema: '', extensions: ['.asn', '.asn1'], format: 'text' },
+  { name: 'profiles', folder: 'profiles', metaSchema: 'profile.schema.yaml' },
 ];

@@ -94,9 +94,11 @@ describe('jpkigen CLI', () => {
     expect(run.stdout).toMatch(/table\s+commands\s+examples ok\s+refused with the named SW\s+result/);
     expect(run.stdout).toMatch(/life cycle\s+states\s+events\s+transitions\s+result/);
     expect(run.stdout).toMatch(/session\s+side\s+checks\s+result/);
+    expect(run.stdout).toMatch(/✓ issue the smartphone pair linked to the card certificates/u);
+    expect(run.stdout).toMatch(/after revocation\s+smartphone signature\s+crl\s+invalid: certificateRevoked\s+certificateRevoked\s+ok/u);
     expect(run.stdout).toMatch(/all checks passed/);
     expect(run.stdout).not.toContain('\u001b[');
-  });
+  }, 240_000);
 
   it('demo --json counts what the spec files hold', () => {
     const report = JSON.parse(runCli(['demo', '--json']).stdout) as {
@@ -104,6 +106,7 @@ describe('jpkigen CLI', () => {
       messages: unknown[];
       apdu: { table: string; dispatched: number; refusedAsExpected: number }[];
       scp03: { passed: boolean }[];
+      pki: { ok: boolean; decisions: { when: string; revocationSource: string; decision: string; reasons: string[] }[] };
     };
     expect(report.ok).toBe(true);
     const messageFiles = readdirSync(path.join(repositoryRoot, 'spec/messages'), { recursive: true }).filter((name) => String(name).endsWith('.yaml'));
@@ -114,7 +117,16 @@ describe('jpkigen CLI', () => {
     }
     expect(report.scp03.length).toBeGreaterThanOrEqual(8);
     expect(report.scp03.every((result) => result.passed)).toBe(true);
-  });
+    expect(report.pki.ok).toBe(true);
+    expect(report.pki.decisions.map((row) => `${row.when}/${row.revocationSource}: ${row.decision} ${row.reasons.join(',')}`)).toEqual([
+      'after issuance/ocsp: valid ',
+      'after issuance/crl: valid ',
+      'after revocation/ocsp: invalid certificateRevoked',
+      'after revocation/crl: invalid certificateRevoked',
+      'on hold/ocsp: invalid certificateOnHold',
+      'after release/crl: valid ',
+    ]);
+  }, 240_000);
 
   it('stops quietly when the reader of its output has gone away (EPIPE)', async () => {
     const cli = path.join(repositoryRoot, 'bin', 'jpkigen.js');

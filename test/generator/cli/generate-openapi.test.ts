@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { largeOpenApiDocument } from '../../helpers/large-openapi.js';
+import { largeOpenApiDocument } from '../../../bench/fixtures/large-openapi.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { repositoryRoot } from '../../helpers/temporary-project.js';
 
