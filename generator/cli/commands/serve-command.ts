@@ -5,7 +5,7 @@ import { colour, ExitCode, printJson, printLine } from '../output.js';
 import { reportError } from '../report-error.js';
 import { caServeTarget } from './ca-serve-target.js';
 import { ocspServeTarget } from './ocsp-serve-target.js';
-import { verifierLiveTarget } from './verifier-live-target.js';
+import { verifierServeTarget } from './verifier-serve-target.js';
 
 interface ServeOptions {
   readonly json: boolean;
@@ -62,8 +62,8 @@ export const SERVE_TARGETS: Readonly<Record<string, ServeTarget>> = {
   mynaportal: mockOf('mynaportal', 'Mynaportal', 'Mynaportal app external interface'),
   revocation: mockOf('revocation', 'Revocation', 'JPKI revocation and linkage information'),
   'sp-tsm': mockOf('sp-tsm', 'SpTsm', 'SP-TSM API'),
-  verifier: mockOf('verifier', 'Verifier', 'Verifier test interface'),
-  'verifier-live': verifierLiveTarget,
+  verifier: verifierServeTarget,
+  'verifier-mock': mockOf('verifier', 'Verifier', 'Verifier test interface'),
   ocsp: ocspServeTarget,
   ca: caServeTarget,
 };
@@ -77,9 +77,9 @@ export const serveCommand: CommandModule<{ json: boolean }, ServeOptions> = {
       .option('port', { type: 'number', default: 0, describe: 'TCP port (0 picks a free one)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind (loopback unless you mean otherwise)' })
       .option('base-path', { type: 'string', default: '', describe: 'prefix the API is mounted under, e.g. /revocation/v1' })
-      .option('anchor', { type: 'string', array: true, describe: 'verifier-live: trust anchor certificate ([signca03=]file)' })
-      .option('crl', { type: 'string', array: true, describe: 'verifier-live: CRL file' })
-      .option('ocsp-response', { type: 'string', array: true, describe: 'verifier-live: pre-fetched OCSP response file' })
+      .option('anchor', { type: 'string', array: true, describe: 'verifier: trust anchor certificate ([signca03=]file)' })
+      .option('crl', { type: 'string', array: true, describe: 'verifier: CRL file' })
+      .option('ocsp-response', { type: 'string', array: true, describe: 'verifier: pre-fetched OCSP response file' })
       .option('index', { type: 'string', describe: 'ocsp: OpenSSL ca database (index.txt)' })
       .option('ca-cert', { type: 'string', describe: 'ocsp: CA certificate (PEM or DER) the index belongs to' })
       .option('ca-key', { type: 'string', describe: 'ocsp: CA private key (PEM) that signs CRLs and OCSP responses' })

@@ -1,5 +1,5 @@
 /**
- * `jpkigen verify` and `jpkigen serve verifier-live` as a user runs them, over an openssl-made
+ * `jpkigen verify` and `jpkigen serve verifier` as a user runs them, over an openssl-made
  * JPKI-shaped PKI: exit 0 on a valid decision, 1 on an invalid one, 2 on usage errors.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -61,14 +61,14 @@ describe('jpkigen verify', () => {
   });
 });
 
-describe('jpkigen serve verifier-live', () => {
+describe('jpkigen serve verifier', () => {
   const children: ChildProcess[] = [];
   afterEach(() => {
     for (const child of children.splice(0)) child.kill('SIGTERM');
   });
 
   it('serves the reference verifier with the anchors and CRLs given', async () => {
-    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin', 'jpkigen.js'), 'serve', 'verifier-live', '--json', '--anchor', `authca03=${pki.file('auth-ca.pem')}`, '--crl', pki.file('auth.crl.der')]);
+    const child = spawn(process.execPath, [path.join(repositoryRoot, 'bin', 'jpkigen.js'), 'serve', 'verifier', '--json', '--anchor', `authca03=${pki.file('auth-ca.pem')}`, '--crl', pki.file('auth.crl.der')]);
     children.push(child);
     const url = await new Promise<string>((resolve, reject) => {
       let output = '';

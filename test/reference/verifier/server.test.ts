@@ -43,7 +43,7 @@ afterAll(async () => {
 
 const post = (body: string, contentType = 'application/json') => fetch(`${baseUrl}/verifications`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
-describe('verifier-live over HTTP', () => {
+describe('the live verifier over HTTP', () => {
   it('answers health and a valid decision through the generated client', async () => {
     const client = new VerifierClient({ baseUrl });
     expect((await client.getHealth()).body).toMatchObject({ status: 'ready' });

@@ -1,5 +1,5 @@
 /**
- * `jpkigen serve verifier-live`: the verifier test interface answered by the reference verifier
+ * `jpkigen serve verifier`: the verifier test interface answered by the reference verifier
  * (reference/verifier), with trust anchors, CRLs and OCSP responses read from the files given to
  * `serve` (--anchor [signca03=]file, --crl file, --ocsp-response file). The mock stays `verifier`.
  */
@@ -9,7 +9,7 @@ import type { ServeTarget } from './serve-command.js';
 
 const CA_LABEL = /^((?:auth|sign)ca0[1-3])=(.+)$/u;
 
-export const verifierLiveTarget: ServeTarget = {
+export const verifierServeTarget: ServeTarget = {
   describe: 'Verifier test interface (live: the reference verifier, anchors/CRLs/OCSP responses from --anchor/--crl/--ocsp-response)',
   async createListener({ basePath, files }) {
     const [{ createVerifier, createLiveVerifierRequestListener }, { pemBlocks }] = await Promise.all([import('../../../reference/verifier/index.js'), import('../../../runtime/der/pem.js')]);
