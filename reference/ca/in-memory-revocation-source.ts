@@ -73,6 +73,7 @@ export class InMemoryRevocationSource implements RevocationSource {
 
   issue(caId: JpkiCaId, serialNumber: bigint, options: IssueOptions = {}): void {
     this.state(caId).certificates.set(serialNumber, { serialNumber, municipalityCode: options.municipalityCode, isCa: options.isCa === true, notAfter: options.notAfter, revocation: undefined });
+    this.counter += 1n;
   }
 
   revoke(caId: JpkiCaId, serialNumber: bigint, reason: RevocationReason, revokedAt: Date = this.clock()): void {

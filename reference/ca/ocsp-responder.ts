@@ -39,6 +39,9 @@ const DER_NULL = Uint8Array.of(0x05, 0x00);
 /** RFC 8954 §2.1: a nonce is 1 to 32 octets. */
 const MAX_NONCE_OCTETS = 32;
 
+/** How many on-demand `unknown` answers are kept between two rebuilds. */
+const MAX_KEPT_UNKNOWN = 10_000;
+
 export interface OcspResponderOptions {
   readonly clock?: () => Date;
   /** nextUpdate − thisUpdate of every response; 15 minutes. */
@@ -111,6 +114,7 @@ export class OcspResponder {
    */
   private byRequestBytes = new Map<string, Uint8Array>();
   private generation = 0;
+  private keptUnknown = 0;
   private seenCounter: bigint | undefined;
   private timers: NodeJS.Timeout[] = [];
   private counts = { preproduced: 0, cacheHits: 0, signedOnDemand: 0, malformed: 0, unauthorized: 0 };
@@ -180,6 +184,7 @@ export class OcspResponder {
     }
     await Promise.all(inFlight);
     this.ready = next;
+    this.keptUnknown = 0;
     this.byRequestBytes = new Map();
     this.seenCounter = counter;
     this.lastRefresh = thisUpdate;
@@ -230,11 +235,15 @@ export class OcspResponder {
     const der = await this.sign(parsed.issuer, responses, parsed.nonce, thisUpdate);
     this.counts.signedOnDemand += 1;
     const only = statuses[0];
-    // Kept for the next identical request unless the set was rebuilt meanwhile (it may be stale) or the
-    // serial is unknown (it may be issued any moment without a status change).
-    if (parsed.nonce === undefined && statuses.length === 1 && only?.status !== 'unknown' && generation === this.generation) {
+    // Kept for the next identical request unless the set was rebuilt meanwhile (it may be stale). An
+    // `unknown` is kept too — issuing that serial moves the change counter, which rebuilds the set, as a
+    // revocation does (J-LIS's responder itself publishes changes every 15 minutes, jpki.md §2.7) — but
+    // only so many, so that a stream of made-up serials cannot grow the set without bound.
+    const keep = only?.status !== 'unknown' || this.keptUnknown < MAX_KEPT_UNKNOWN;
+    if (parsed.nonce === undefined && statuses.length === 1 && keep && generation === this.generation) {
       const certId = parsed.certIds[0] as CertID;
       this.ready.set(readyKey(parsed.issuer.index, certId.hashAlgorithm.algorithm, certId.serialNumber), der);
+      if (only?.status === 'unknown') this.keptUnknown += 1;
     }
     return der;
   }

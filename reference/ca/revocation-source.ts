@@ -30,7 +30,7 @@ export interface RevocationSource {
   statusOf(caId: JpkiCaId, serialNumber: bigint): Promise<CertificateStatusEntry>;
   /** Every certificate the CA issued that has not expired, with its status: what pre-produced responses are made from. */
   currentStatuses(caId: JpkiCaId): AsyncIterable<CertificateStatusEntry>;
-  /** A counter that moves whenever any status changes, so a publisher knows when to refresh early. */
+  /** A counter that moves whenever a certificate is issued or any status changes, so a publisher knows when to refresh early. */
   changeCounter(): Promise<bigint>;
   /** The CA's CRL distribution points: one per municipality it issued for, named as its certificates name them. */
   distributionPoints(caId: JpkiCaId): Promise<readonly CrlDistributionPoint[]>;

@@ -61,12 +61,15 @@ describe('OcspResponder', () => {
     expect(singleStatuses(await responder.respond(request(certId(second.issuer, 1n))))).toEqual(['unknown']);
   });
 
-  it('does not keep an unknown answer: a serial issued later is good at once', async () => {
+  it('keeps an unknown answer until the next change: a serial issued later is good once the set is rebuilt', async () => {
     const source = sourceFor(ca, [CHIYODA]);
     const responder = new OcspResponder(source);
     await responder.refresh();
     expect(singleStatuses(await responder.respond(request(certId(ca.issuer, 9n))))).toEqual(['unknown']);
+    expect(responder.cached(request(certId(ca.issuer, 9n)))).toBeDefined();
     source.issue(ca.caId, 9n, { municipalityCode: CHIYODA.code });
+    await responder.refreshIfChanged();
+    expect(responder.cached(request(certId(ca.issuer, 9n)))).toBeDefined();
     expect(singleStatuses(await responder.respond(request(certId(ca.issuer, 9n))))).toEqual(['good']);
   });
 
