@@ -1,6 +1,6 @@
 /** SqlClient over embedded PGlite: a data folder on disk, or memory only. */
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { DatabaseError, normalizeRow, toDriverValue, type SqlClient, type SqlExecutor, type SqlResult, type SqlValue } from './sql-client.js';
+import { DatabaseError, guardedClient, normalizeRow, toDriverValue, type SqlClient, type SqlExecutor, type SqlResult, type SqlValue } from './sql-client.js';
 
 export interface PgliteOptions {
   /** A folder for the database files; absent: in memory, gone with the process. */
@@ -29,29 +29,10 @@ export async function openPgliteClient(options: PgliteOptions = {}): Promise<Sql
   } catch (error) {
     throw new DatabaseError('DATABASE_UNAVAILABLE', `cannot open the PGlite database${options.dataDir === undefined ? '' : ` in ${options.dataDir}`}: ${(error as Error).message}`, { cause: error });
   }
-  const direct = executorOver(database);
-  let closed = false;
-  const open = (): void => {
-    if (closed) throw new DatabaseError('DATABASE_CLOSED', 'the database was closed');
-  };
-  return {
-    backend: 'pglite',
-    async query<Row>(sql: string, params?: readonly SqlValue[]) {
-      open();
-      return direct.query<Row>(sql, params);
-    },
-    async exec(sql: string) {
-      open();
-      return direct.exec(sql);
-    },
-    async transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> {
-      open();
-      return database.transaction((transaction) => work(executorOver(transaction)));
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await database.close();
-    },
-  };
+  return guardedClient(
+    'pglite',
+    executorOver(database),
+    (work) => database.transaction((transaction) => work(executorOver(transaction))),
+    () => database.close(),
+  );
 }

@@ -1,6 +1,6 @@
 /** SqlClient over a PostgreSQL server (`pg` pool), for DATABASE_URL deployments. */
 import pg from 'pg';
-import { DatabaseError, normalizeRow, toDriverValue, type SqlClient, type SqlExecutor, type SqlResult, type SqlValue } from './sql-client.js';
+import { DatabaseError, guardedClient, normalizeRow, toDriverValue, type SqlClient, type SqlExecutor, type SqlResult, type SqlValue } from './sql-client.js';
 
 export interface PostgresOptions {
   /** postgres://user@host:port/database */
@@ -33,48 +33,27 @@ export async function openPostgresClient(options: PostgresOptions): Promise<SqlC
     await pool.end().catch(() => undefined);
     throw new DatabaseError('DATABASE_UNAVAILABLE', `cannot reach PostgreSQL at ${redactUrl(options.connectionString)}: ${(error as Error).message}`, { cause: error });
   }
-  const direct = executorOver(pool);
-  let closed = false;
-  const open = (): void => {
-    if (closed) throw new DatabaseError('DATABASE_CLOSED', 'the database was closed');
-  };
-  return {
-    backend: 'postgres',
-    async query<Row>(sql: string, params?: readonly SqlValue[]) {
-      open();
-      return direct.query<Row>(sql, params);
-    },
-    async exec(sql: string) {
-      open();
-      return direct.exec(sql);
-    },
-    async transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> {
-      open();
-      const client = await pool.connect();
-      let broken = false;
+  const inTransaction = async <T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(executorOver(client));
+      // synchronous_commit is on by default: COMMIT returns once the WAL is flushed.
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
       try {
-        await client.query('BEGIN');
-        const result = await work(executorOver(client));
-        // synchronous_commit is on by default: COMMIT returns once the WAL is flushed.
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
-        }
-        throw error;
-      } finally {
-        client.release(broken);
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
       }
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.end();
-    },
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   };
+  return guardedClient('postgres', executorOver(pool), inTransaction, () => pool.end());
 }
 
 /** Connection strings may carry a password: never print it. */

@@ -52,3 +52,36 @@ export function normalizeRow<Row>(row: Record<string, unknown>): Row {
   }
   return row as Row;
 }
+
+/** What both backends share: plain calls through one executor, the backend's own transactions, and no use after close. */
+export function guardedClient(
+  backend: SqlClient['backend'],
+  direct: SqlExecutor,
+  transaction: <T>(work: (transaction: SqlExecutor) => Promise<T>) => Promise<T>,
+  close: () => Promise<void>,
+): SqlClient {
+  let closed = false;
+  const open = (): void => {
+    if (closed) throw new DatabaseError('DATABASE_CLOSED', 'the database was closed');
+  };
+  return {
+    backend,
+    async query<Row>(sql: string, params?: readonly SqlValue[]) {
+      open();
+      return direct.query<Row>(sql, params);
+    },
+    async exec(sql: string) {
+      open();
+      return direct.exec(sql);
+    },
+    async transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> {
+      open();
+      return transaction(work);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await close();
+    },
+  };
+}

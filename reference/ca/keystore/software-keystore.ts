@@ -11,7 +11,8 @@ import { constants as fsConstants } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { checkKeyLabel, KeystoreError, type Keystore } from './keystore.js';
-import { generateRsa2048, privateKeyFromPkcs8, privateKeyToPkcs8, publicKeyOf, signSha256WithRsa } from './rsa-keys.js';
+import { HeldKeys } from './held-keys.js';
+import { generateRsa2048, privateKeyFromPkcs8, privateKeyToPkcs8, publicKeyOf } from './rsa-keys.js';
 
 export interface ScryptCost {
   /** CPU/memory cost, a power of two. */
@@ -54,15 +55,18 @@ interface DerivedKeys {
 
 export type Passphrase = string | Uint8Array;
 
-export class SoftwareKeystore implements Keystore {
+export class SoftwareKeystore extends HeldKeys implements Keystore {
   readonly file: string;
+  protected get where(): string {
+    return ` in ${this.file}`;
+  }
   readonly #derived: DerivedKeys;
   readonly #kdf: KeystoreBody['kdf'];
   readonly #stored: StoredKey[];
-  readonly #keys = new Map<string, { privateKey: KeyObject; publicKey: Uint8Array }>();
   #writes: Promise<unknown> = Promise.resolve();
 
   private constructor(file: string, derived: DerivedKeys, kdf: KeystoreBody['kdf'], stored: StoredKey[]) {
+    super();
     this.file = file;
     this.#derived = derived;
     this.#kdf = kdf;
@@ -95,7 +99,7 @@ export class SoftwareKeystore implements Keystore {
       throw new KeystoreError('KEYSTORE_TAMPERED', `the keystore ${file} was changed outside jpkigen (its MAC does not match)`);
     }
     const keystore = new SoftwareKeystore(file, derived, record.kdf, [...record.keys]);
-    for (const stored of record.keys) keystore.#keys.set(stored.label, decryptKey(derived, stored, file));
+    for (const stored of record.keys) keystore.keys.set(stored.label, decryptKey(derived, stored, file));
     return keystore;
   }
 
@@ -113,7 +117,7 @@ export class SoftwareKeystore implements Keystore {
   async generateKey(label: string): Promise<Uint8Array> {
     checkKeyLabel(label);
     const run = this.#writes.then(async () => {
-      if (this.#keys.has(label)) throw new KeystoreError('KEYSTORE_KEY_EXISTS', `a key labelled '${label}' already exists in ${this.file}`);
+      if (this.keys.has(label)) throw new KeystoreError('KEYSTORE_KEY_EXISTS', `a key labelled '${label}' already exists in ${this.file}`);
       const pair = await generateRsa2048();
       this.#stored.push(encryptKey(this.#derived, label, pair.privateKey, pair.publicKey));
       try {
@@ -122,33 +126,11 @@ export class SoftwareKeystore implements Keystore {
         this.#stored.pop();
         throw error;
       }
-      this.#keys.set(label, pair);
+      this.keys.set(label, pair);
       return pair.publicKey;
     });
     this.#writes = run.catch(() => undefined);
     return run;
-  }
-
-  async hasKey(label: string): Promise<boolean> {
-    return this.#keys.has(label);
-  }
-
-  async labels(): Promise<readonly string[]> {
-    return [...this.#keys.keys()].sort();
-  }
-
-  async publicKey(label: string): Promise<Uint8Array> {
-    return this.#entry(label).publicKey;
-  }
-
-  async sign(label: string, data: Uint8Array): Promise<Uint8Array> {
-    return signSha256WithRsa(this.#entry(label).privateKey, data);
-  }
-
-  #entry(label: string): { privateKey: KeyObject; publicKey: Uint8Array } {
-    const entry = this.#keys.get(label);
-    if (entry === undefined) throw new KeystoreError('KEYSTORE_KEY_NOT_FOUND', `no key labelled '${label}' in ${this.file}`);
-    return entry;
   }
 
   async #write(options: { exclusive: boolean }): Promise<void> {
