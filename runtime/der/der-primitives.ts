@@ -3,6 +3,7 @@
  * Each takes the element's header, already matched to the expected tag by the caller, and the
  * decode context; strict DER unless the context is in BER mode.
  */
+import { concatBytes } from '../bytes.js';
 import { DecodeError } from './decode-error.js';
 import type { DecodeContext } from './decode-context.js';
 import { readTlvHeader, type TlvHeader } from './tlv.js';
@@ -33,15 +34,7 @@ export function primitiveContent(context: DecodeContext, header: TlvHeader): Uin
   if (!context.ber) fail('DER_CONSTRUCTED_FORM', header.contentStart - header.headerLength, 'the primitive form (DER forbids constructed strings)');
   const segments: Uint8Array[] = [];
   collectSegments(context, header, segments, 0);
-  let total = 0;
-  for (const segment of segments) total += segment.length;
-  const joined = new Uint8Array(total);
-  let offset = 0;
-  for (const segment of segments) {
-    joined.set(segment, offset);
-    offset += segment.length;
-  }
-  return joined;
+  return concatBytes(...segments);
 }
 
 function collectSegments(context: DecodeContext, header: TlvHeader, segments: Uint8Array[], depth: number): void {
