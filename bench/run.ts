@@ -16,6 +16,7 @@ import { runPathBench } from './path-bench.js';
 import { runProfilesBench } from './profiles-bench.js';
 import type { BenchReport } from './report.js';
 import { runScp03Bench } from './scp03-bench.js';
+import { runSeBench } from './se-bench.js';
 import { runVerifyBench } from './verify-bench.js';
 
 const SUITES: Readonly<Record<string, () => Promise<BenchReport>>> = {
@@ -29,6 +30,7 @@ const SUITES: Readonly<Record<string, () => Promise<BenchReport>>> = {
   path: runPathBench,
   verify: runVerifyBench,
   profiles: runProfilesBench,
+  se: runSeBench,
 };
 
 const requested = process.argv.slice(2);

@@ -35,6 +35,8 @@ export {
   decodeStructureTlv,
   describeStatusWord,
   dispatchCommand,
+  dispatchParsedCommand,
+  encodeStructureTlv,
   parseResponse,
   type BuildOptions,
   type CommandDescriptor,

@@ -5,6 +5,8 @@
 export interface JunitCase {
   readonly name: string;
   readonly failure?: string;
+  /** Why the case did not run (JUnit <skipped/>); a skipped case is not a failure. */
+  readonly skipped?: string;
 }
 
 export interface JunitSuite {
@@ -14,14 +16,19 @@ export interface JunitSuite {
 
 export function formatJunit(title: string, suites: readonly JunitSuite[]): string {
   const failures = (suite: JunitSuite) => suite.cases.filter((testCase) => testCase.failure !== undefined).length;
+  const skips = (suite: JunitSuite) => suite.cases.filter((testCase) => testCase.failure === undefined && testCase.skipped !== undefined).length;
+  const skippedAttribute = (count: number) => (count === 0 ? '' : ` skipped="${count}"`);
   const total = suites.reduce((sum, suite) => sum + suite.cases.length, 0);
   const failed = suites.reduce((sum, suite) => sum + failures(suite), 0);
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${escapeXml(title)}" tests="${total}" failures="${failed}">`];
+  const skipped = suites.reduce((sum, suite) => sum + skips(suite), 0);
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${escapeXml(title)}" tests="${total}" failures="${failed}"${skippedAttribute(skipped)}>`];
   for (const suite of suites) {
-    lines.push(`  <testsuite name="${escapeXml(suite.name)}" tests="${suite.cases.length}" failures="${failures(suite)}">`);
+    lines.push(`  <testsuite name="${escapeXml(suite.name)}" tests="${suite.cases.length}" failures="${failures(suite)}"${skippedAttribute(skips(suite))}>`);
     for (const testCase of suite.cases) {
       const name = `name="${escapeXml(testCase.name)}" classname="${escapeXml(suite.name)}"`;
-      if (testCase.failure === undefined) lines.push(`    <testcase ${name}/>`);
+      if (testCase.failure === undefined && testCase.skipped !== undefined) {
+        lines.push(`    <testcase ${name}>`, `      <skipped message="${escapeXml(testCase.skipped)}"/>`, '    </testcase>');
+      } else if (testCase.failure === undefined) lines.push(`    <testcase ${name}/>`);
       else lines.push(`    <testcase ${name}>`, `      <failure message="${escapeXml(testCase.failure)}"/>`, '    </testcase>');
     }
     lines.push('  </testsuite>');

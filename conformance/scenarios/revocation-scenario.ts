@@ -1,12 +1,14 @@
 /**
  * The JPKI life of one holder across the parties, end to end over loopback HTTP: the CA issues a
- * card pair and a smartphone pair, the phone signs a server nonce, the verifier accepts it, the CA
+ * card pair and a smartphone pair for the keys the phone's JPKI applet generated in its simulated
+ * GP-SE, the phone signs a server nonce over APDUs after VERIFY, the verifier accepts it, the CA
  * revokes (and holds) the phone's certificates, and the verifier's decision changes — once asking
  * the OCSP responder, once reading the municipality's CRL. Every party is the reference
  * implementation, talking through the generated client and server of spec/openapi/revocation.yaml.
  */
-import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import type { BasicFourInfo, CertificateKind, JpkiCaId, VerificationDecision } from '../../generated/messages/types.js';
+import { createHash, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import type { CardConnection } from '../../runtime/card/card-connection.js';
+import type { CertificateKind, JpkiCaId, VerificationDecision } from '../../generated/messages/types.js';
 import type { IssuedPair } from '../../reference/ca/index.js';
 
 export interface ScenarioStep {
@@ -32,15 +34,7 @@ export interface RevocationScenarioResult {
   readonly ok: boolean;
 }
 
-/** A synthetic holder (no real person): the 基本4情報 the signature certificates carry. */
-export const SYNTHETIC_HOLDER: BasicFourInfo = {
-  name: '公的　花子',
-  nameSubstitutionFlags: '00000',
-  sex: '2',
-  dateOfBirth: '419900704',
-  address: '東京都千代田区霞が関九丁目九番九号',
-  addressSubstitutionFlags: '00000000000000000',
-};
+/** Chiyoda-ku: the synthetic holder's (DEMO_HOLDER's) municipality, whose CRL the verifier reads. */
 const MUNICIPALITY = '13101';
 
 interface HolderKeys {
@@ -61,9 +55,29 @@ function holderKeys(): HolderKeys {
   };
 }
 
-/** What the JPKI-AP's COMPUTE DIGITAL SIGNATURE returns for DigestInfo(SHA-256(data)): RSASSA-PKCS1-v1_5. */
-function signLikeTheApplet(key: KeyObject, data: Uint8Array): Uint8Array {
-  return new Uint8Array(sign('sha256', data, key));
+const JPKI_EF = { userAuthentication: { pin: '0018', key: '0017' }, signature: { pin: '001B', key: '001A' } } as const;
+
+/**
+ * What the Mynaportal app does on the phone (jpki.md §1.8 flows 3 and 4): SELECT the JPKI-AP,
+ * VERIFY the key's PIN, SELECT the key EF, COMPUTE DIGITAL SIGNATURE over DigestInfo(SHA-256(data)).
+ */
+async function signOnThePhone(connection: CardConnection, kind: CertificateKind, pin: string, data: Uint8Array): Promise<Uint8Array> {
+  const { computeDigitalSignature, selectApplication, selectFile, verify } = await import('../../generated/apdu/jpki-ap.js');
+  const { parseResponseApdu } = await import('../../runtime/index.js');
+  const { hexToBytes } = await import('../../runtime/hex.js');
+  const send = async (command: Uint8Array, what: string): Promise<Uint8Array> => {
+    const response = parseResponseApdu(await connection.transmit(command));
+    if (response?.sw !== 0x9000) throw new Error(`the phone answered ${what} with ${response?.sw.toString(16) ?? 'nothing'}`);
+    return response.data;
+  };
+  await send(selectApplication({ aid: hexToBytes('D392F000260100000001') }), 'SELECT JPKI-AP');
+  await send(selectFile({ fid: hexToBytes(JPKI_EF[kind].pin) }), 'SELECT PIN EF');
+  await send(verify({ pin }), 'VERIFY');
+  await send(selectFile({ fid: hexToBytes(JPKI_EF[kind].key) }), 'SELECT key EF');
+  const digestInfo = Uint8Array.from([...hexToBytes('3031300D060960864801650304020105000420'), ...createHash('sha256').update(data).digest()]);
+  const signature = await send(computeDigitalSignature({ digestInfo }), 'COMPUTE DIGITAL SIGNATURE');
+  await connection.reset();
+  return signature;
 }
 
 /** Runs the scenario; `onStep` sees each step as it ends (the progress display). */
@@ -73,6 +87,8 @@ export async function runRevocationScenario(onStep: (step: ScenarioStep) => void
   const { createVerifier } = await import('../../reference/verifier/index.js');
   const { createRevocationClient } = await import('../../generated/openapi/revocation/index.js');
   const { decodeCertificate } = await import('../../generated/asn1/index.js');
+  const { createDemoSecureElement, DEMO_HOLDER } = await import('../../reference/se/demo-secure-element.js');
+  const { connectInProcess } = await import('../../reference/se/transports/in-process.js');
 
   const steps: ScenarioStep[] = [];
   const decisions: ScenarioDecision[] = [];
@@ -87,6 +103,7 @@ export async function runRevocationScenario(onStep: (step: ScenarioStep) => void
 
   const database = await step('open the CA database (embedded PostgreSQL, in memory)', async () => ({ value: await openDatabase(), outcome: 'PGlite, migrations applied' }));
   const service = { stop: () => undefined } as { stop(): void };
+  let closePhone: () => Promise<void> = async () => undefined;
   let server: import('node:http').Server | undefined;
   try {
     const authority = await step('bootstrap the simulated CA generations', async () => {
@@ -106,15 +123,18 @@ export async function runRevocationScenario(onStep: (step: ScenarioStep) => void
 
     const cardKeys = holderKeys();
     const card = await step('issue the card pair (署名用 + 利用者証明用)', async () => {
-      const pair = await authority.issueCardPair({ holder: SYNTHETIC_HOLDER, municipalityCode: MUNICIPALITY, publicKeys: cardKeys.publicKeys });
+      const pair = await authority.issueCardPair({ holder: DEMO_HOLDER, municipalityCode: MUNICIPALITY, publicKeys: cardKeys.publicKeys });
       return { value: pair, outcome: describePair(pair) };
     });
-    const phoneKeys = holderKeys();
-    const phone = await step('issue the smartphone pair linked to the card certificates', async () => {
-      const pair = await authority.issueSmartphonePair({ holderId: card.holderId, deviceId: 'demo-phone-1', publicKeys: phoneKeys.publicKeys });
-      return { value: pair, outcome: describePair(pair) };
+    const phone = await step('provision the phone: JPKI applet loaded, installed and personalized in its GP-SE over SCP03; the CA issues the smartphone pair for the keys generated in the applet', async () => {
+      const demo = await createDemoSecureElement({
+        profile: 'gpse',
+        authority,
+        issue: (publicKeys) => authority.issueSmartphonePair({ holderId: card.holderId, deviceId: 'demo-phone-1', publicKeys }),
+      });
+      closePhone = () => demo.close();
+      return { value: { ...demo.issued, connection: connectInProcess(demo.se), pins: demo.pins }, outcome: describePair(demo.issued) };
     });
-
     const anchors = authority.generations().map((generation) => ({ certificate: generation.certificate, caId: generation.caId }));
     const caIdOf = (der: Uint8Array): JpkiCaId => {
       const serial = decodeCertificate(der).tbsCertificate.serialNumber;
@@ -130,8 +150,8 @@ export async function runRevocationScenario(onStep: (step: ScenarioStep) => void
       },
     });
     const nonce = new Uint8Array(randomBytes(32));
-    const phoneSignature = signLikeTheApplet(phoneKeys.signature, nonce);
-    const phoneAuthentication = signLikeTheApplet(phoneKeys.userAuthentication, nonce);
+    const phoneSignature = await signOnThePhone(phone.connection, 'signature', phone.pins.sign, nonce);
+    const phoneAuthentication = await signOnThePhone(phone.connection, 'userAuthentication', phone.pins.auth, nonce);
     const check = async (when: string, certificate: CertificateKind, revocationSource: 'ocsp' | 'crl', expected: string) => {
       const pair = phone;
       const record = certificate === 'signature' ? pair.signature : pair.userAuthentication;
@@ -173,6 +193,7 @@ export async function runRevocationScenario(onStep: (step: ScenarioStep) => void
     await step('verifier reads the CRL after the release', () => check('after release', 'userAuthentication', 'crl', 'valid'));
   } finally {
     service.stop();
+    await closePhone();
     await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
     await database.close();
   }

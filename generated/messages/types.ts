@@ -13,7 +13,7 @@ export interface AccessRule {
   packageName?: string;
   /** APDU-AR-DO `D0` — always (`01`), never (`00`), or only commands matching apduFilters. */
   apduAccess: 'always' | 'never' | 'filtered';
-  /** Present exactly when apduAccess is filtered; each is a 4-octet command header and a 4-octet mask. */
+  /** Present exactly when apduAccess is filtered; each is a 4-octet command header and a 4-octet mask. At most 31: the APDU-AR-DO's value holds at most 248 octets (ApduArDo in spec/apdu/ara-m.yaml), 8 per filter. */
   apduFilters?: {
     header: string;
     mask: string;

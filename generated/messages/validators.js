@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const validateAccessRule = validate52;
-const schema19 = {"$id":"urn:jpkigen:message:AccessRule","type":"object","additionalProperties":false,"required":["aid","deviceAppIdHash","apduAccess"],"properties":{"aid":{"type":"string","pattern":"^(?:(?:[0-9A-F]{2}){5,16})?$"},"deviceAppIdHash":{"type":"string","pattern":"^(?:[0-9A-F]{40}|[0-9A-F]{64})$"},"packageName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]*(?:\\.[A-Za-z][A-Za-z0-9_]*)+$"},"apduAccess":{"type":"string","enum":["always","never","filtered"]},"apduFilters":{"type":"array","minItems":1,"maxItems":32,"items":{"type":"object","additionalProperties":false,"required":["header","mask"],"properties":{"header":{"type":"string","pattern":"^[0-9A-F]{8}$"},"mask":{"type":"string","pattern":"^[0-9A-F]{8}$"}}}},"nfcAccess":{"type":"string","enum":["always","never"]}},"allOf":[{"if":{"required":["apduAccess"],"properties":{"apduAccess":{"const":"filtered"}}},"then":{"required":["apduFilters"],"properties":{"apduFilters":{"type":"array"}}},"else":{"properties":{"apduFilters":false}}}]};
+const schema19 = {"$id":"urn:jpkigen:message:AccessRule","type":"object","additionalProperties":false,"required":["aid","deviceAppIdHash","apduAccess"],"properties":{"aid":{"type":"string","pattern":"^(?:(?:[0-9A-F]{2}){5,16})?$"},"deviceAppIdHash":{"type":"string","pattern":"^(?:[0-9A-F]{40}|[0-9A-F]{64})$"},"packageName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_]*(?:\\.[A-Za-z][A-Za-z0-9_]*)+$"},"apduAccess":{"type":"string","enum":["always","never","filtered"]},"apduFilters":{"type":"array","minItems":1,"maxItems":31,"items":{"type":"object","additionalProperties":false,"required":["header","mask"],"properties":{"header":{"type":"string","pattern":"^[0-9A-F]{8}$"},"mask":{"type":"string","pattern":"^[0-9A-F]{8}$"}}}},"nfcAccess":{"type":"string","enum":["always","never"]}},"allOf":[{"if":{"required":["apduAccess"],"properties":{"apduAccess":{"const":"filtered"}}},"then":{"required":["apduFilters"],"properties":{"apduFilters":{"type":"array"}}},"else":{"properties":{"apduFilters":false}}}]};
 const pattern3 = new RegExp("^(?:(?:[0-9A-F]{2}){5,16})?$", "u");
 const pattern4 = new RegExp("^(?:[0-9A-F]{40}|[0-9A-F]{64})$", "u");
 const pattern5 = new RegExp("^[A-Za-z][A-Za-z0-9_]*(?:\\.[A-Za-z][A-Za-z0-9_]*)+$", "u");
@@ -273,8 +273,8 @@ errors++;
 if(data.apduFilters !== undefined){
 let data7 = data.apduFilters;
 if(Array.isArray(data7)){
-if(data7.length > 32){
-const err18 = {instancePath:instancePath+"/apduFilters",schemaPath:"#/properties/apduFilters/maxItems",keyword:"maxItems",params:{limit: 32},message:"must NOT have more than 32 items"};
+if(data7.length > 31){
+const err18 = {instancePath:instancePath+"/apduFilters",schemaPath:"#/properties/apduFilters/maxItems",keyword:"maxItems",params:{limit: 31},message:"must NOT have more than 31 items"};
 if(vErrors === null){
 vErrors = [err18];
 }

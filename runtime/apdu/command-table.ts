@@ -252,6 +252,13 @@ function encodeValue(table: CommandTable, descriptor: ValueDescriptor, value: un
   return bytes;
 }
 
+/** Encodes a value as the named structure's TLV, as builders do for TLV data fields (response data, stored objects). */
+export function encodeStructureTlv(table: CommandTable, structureName: string, value: unknown): Uint8Array {
+  return encodeStructure(table, structureName, value, (message) => {
+    throw new ApduEncodingError(table.name, structureName, message);
+  });
+}
+
 function encodeStructure(table: CommandTable, structureName: string, value: unknown, fail: (message: string) => never): Uint8Array {
   const structure = table.structures[structureName];
   if (structure === undefined) return fail(`unknown structure ${structureName}`);
@@ -294,7 +301,11 @@ export type DispatchResult<C = { readonly name: string; readonly fields: FieldVa
 export function dispatchCommand(table: CommandTable, bytes: Uint8Array): DispatchResult {
   const parsed = parseCommandApdu(bytes);
   if (!parsed.ok) return parsed;
-  const { apdu } = parsed;
+  return dispatchParsedCommand(table, parsed.apdu);
+}
+
+/** As dispatchCommand, for an APDU already parsed (a card OS parses once, then routes to the applet). */
+export function dispatchParsedCommand(table: CommandTable, apdu: CommandApdu): DispatchResult {
   // The order a card checks in: class, instruction, parameters, then lengths.
   if (!table.commands.some((command) => claMatches(command, apdu.cla))) return reject(IsoStatusWord.classNotSupported, `no command is sent with CLA ${hexByte(apdu.cla)}`);
   const byIns = table.commands.filter((command) => command.ins === apdu.ins);

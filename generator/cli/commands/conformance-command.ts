@@ -4,6 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { Scp03Side } from '../../../conformance/scp03/index.js';
 import { colour, ExitCode, printJson, printLine } from '../output.js';
 import { reportError } from '../report-error.js';
+import { cardConformanceCommands } from './conformance-card-commands.js';
 
 interface Scp03Options {
   readonly json: boolean;
@@ -56,6 +57,11 @@ const scp03Command: CommandModule<{ json: boolean }, Scp03Options> = {
 export const conformanceCommand: CommandModule<{ json: boolean }, { json: boolean }> = {
   command: 'conformance',
   describe: 'Run a conformance suite against vector files or an implementation',
-  builder: (yargs: Argv<{ json: boolean }>) => yargs.command(scp03Command).demandCommand(1, 'name a suite') as never,
+  builder: (yargs: Argv<{ json: boolean }>) =>
+    yargs
+      .command(scp03Command)
+      .command(cardConformanceCommands[0])
+      .command(cardConformanceCommands[1])
+      .demandCommand(1, 'name a suite') as never,
   handler: () => undefined,
 };

@@ -22,6 +22,9 @@ interface ServeOptions {
   readonly caId?: string;
   readonly dataDir: string;
   readonly passphraseFile?: string;
+  readonly vpcd: string;
+  readonly profile: 'card' | 'gpse' | 'ios';
+  readonly stateDir?: string;
 }
 
 /** Files a live target reads (`--anchor`, `--crl`, `--ocsp-response`); mock targets ignore them. */
@@ -70,10 +73,10 @@ export const SERVE_TARGETS: Readonly<Record<string, ServeTarget>> = {
 
 export const serveCommand: CommandModule<{ json: boolean }, ServeOptions> = {
   command: 'serve <target>',
-  describe: `Serve one of the interfaces on loopback (${Object.keys(SERVE_TARGETS).join(', ')})`,
+  describe: `Serve one of the interfaces on loopback (${Object.keys(SERVE_TARGETS).join(', ')}), or a simulated secure element to pcscd (se)`,
   builder: (yargs) =>
     yargs
-      .positional('target', { type: 'string', demandOption: true, choices: Object.keys(SERVE_TARGETS), describe: 'what to serve' })
+      .positional('target', { type: 'string', demandOption: true, choices: [...Object.keys(SERVE_TARGETS), 'se'], describe: 'what to serve' })
       .option('port', { type: 'number', default: 0, describe: 'TCP port (0 picks a free one)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind (loopback unless you mean otherwise)' })
       .option('base-path', { type: 'string', default: '', describe: 'prefix the API is mounted under, e.g. /revocation/v1' })
@@ -85,9 +88,17 @@ export const serveCommand: CommandModule<{ json: boolean }, ServeOptions> = {
       .option('ca-key', { type: 'string', describe: 'ocsp: CA private key (PEM) that signs CRLs and OCSP responses' })
       .option('ca-id', { type: 'string', default: 'authca03', describe: 'ocsp: the JPKI CA id the index is served as' })
       .option('data-dir', { type: 'string', default: './.jpkigen-ca', describe: 'ca: the CA data folder made by `jpkigen ca init`' })
-      .option('passphrase-file', { type: 'string', describe: 'ca: file whose first line is the keystore passphrase (else JPKIGEN_CA_PASSPHRASE)' }) as never,
+      .option('passphrase-file', { type: 'string', describe: 'ca: file whose first line is the keystore passphrase (else JPKIGEN_CA_PASSPHRASE)' })
+      .option('vpcd', { type: 'string', default: '127.0.0.1:35963', describe: 'se: host:port where the vpcd reader (pcscd driver) listens' })
+      .option('profile', { choices: ['card', 'gpse', 'ios'] as const, default: 'gpse' as const, describe: 'se: token profile of the demo JPKI applet' })
+      .option('state-dir', { type: 'string', describe: 'se: folder the card is saved in after every change, and restored from' }) as never,
   handler: async (options) => {
     try {
+      if (options.target === 'se') {
+        const { serveSecureElement } = await import('./se-serve.js');
+        await serveSecureElement({ json: options.json, vpcd: options.vpcd, profile: options.profile, stateDir: options.stateDir });
+        return;
+      }
       const target = SERVE_TARGETS[options.target];
       if (target === undefined) throw new Error(`unknown serve target '${options.target}'`);
       const files: ServeFiles = {

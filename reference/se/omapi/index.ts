@@ -1,0 +1,15 @@
+/** The phone OS side of OMAPI: the Access Control Enforcer that reads the ARA-M and gates channels to applets. */
+export {
+  AccessControlEnforcer,
+  AccessDeniedError,
+  AccessRulesUnavailableError,
+  InvalidAidError,
+  NoChannelAvailableError,
+  NoSuchAppletError,
+  OmapiChannel,
+  type AccessControlEnforcerOptions,
+  type EnforcerStatistics,
+} from './access-control-enforcer.js';
+export { AccessRuleCache, commandMatchesFilters, unusableRuleReason, type AccessDecision, type ApduFilter, type DeviceApplication, type SearchStep } from './access-decision.js';
+export { channelOfClass, withChannel } from './class-byte.js';
+export { deviceApplicationFromCertificates } from './device-application.js';
