@@ -94,7 +94,7 @@ describe('jpkigen CLI', () => {
     expect(run.stdout).toMatch(/table\s+commands\s+examples ok\s+refused with the named SW\s+result/);
     expect(run.stdout).toMatch(/life cycle\s+states\s+events\s+transitions\s+result/);
     expect(run.stdout).toMatch(/session\s+side\s+checks\s+result/);
-    expect(run.stdout).toMatch(/✓ issue the smartphone pair linked to the card certificates/u);
+    expect(run.stdout).toMatch(/✓ provision the phone: JPKI applet loaded, installed and personalized in its GP-SE over SCP03/u);
     expect(run.stdout).toMatch(/after revocation\s+smartphone signature\s+crl\s+invalid: certificateRevoked\s+certificateRevoked\s+ok/u);
     expect(run.stdout).toMatch(/all checks passed/);
     expect(run.stdout).not.toContain('\u001b[');

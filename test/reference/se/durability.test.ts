@@ -73,7 +73,8 @@ describe('durability: SIGKILL mid-run loses no acknowledged PUT KEY or INSTALL',
     const card = await openSecureElement(store, 'se', [childModule]);
     const installs = acknowledged.filter((line): line is Extract<Acknowledged, { op: 'install' }> => line.op === 'install');
     const keysets = acknowledged.filter((line): line is Extract<Acknowledged, { op: 'putKey' }> => line.op === 'putKey');
-    expect(installs.length + keysets.length).toBeGreaterThanOrEqual(16);
+    // At least 10 + 8 printed lines, less the one 'load' and the two 'ready' lines.
+    expect(installs.length + keysets.length).toBeGreaterThanOrEqual(15);
     for (const install of installs) expect(card.registry.instance(hexToBytes(install.aid)), install.aid).toBeDefined();
     const connection = connectInProcess(card);
     for (const keyset of keysets) {
