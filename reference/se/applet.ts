@@ -64,8 +64,8 @@ export interface Applet {
 export interface AppletClass {
   readonly moduleAid: Uint8Array;
   /**
-   * A new instance: INSTALL [for install] with its install parameters (tag C9 content). May throw
-   * an error with a numeric `sw` (e.g. 6A80 for parameters it does not take): the SD answers it.
+   * A new instance: INSTALL [for install] with its install parameters (tag C9 content). Throwing
+   * refuses them (Java Card's install() throwing): the security domain answers 6A80.
    */
   install(instanceAid: Uint8Array, installParameters: Uint8Array): Applet;
   /** An instance brought back from saved state after a restart. */

@@ -10,8 +10,8 @@ import { openSecureChannel } from '../../runtime/card/secure-channel.js';
 import type { CardConnection } from '../../runtime/card/card-connection.js';
 import { parseResponseApdu } from '../../runtime/index.js';
 import { installForInstallAndMakeSelectable, installForLoad, installForPersonalization, load, storeData } from '../../generated/apdu/global-platform.js';
-import type { BasicFourInfo } from '../../generated/messages/types.js';
-import { CertificateAuthority, MemoryKeystore, openDatabase, type IssuedPair } from '../ca/index.js';
+import type { BasicFourInfo, JpkiCaId } from '../../generated/messages/types.js';
+import { CertificateAuthority, MemoryKeystore, openDatabase, type IssuedPair, type SqlClient } from '../ca/index.js';
 import { ARA_M_INSTANCE_AID, ARA_M_LOAD_FILE_AID, ARA_M_MODULE_AID, AraMAppletClass, jpkiAccessRuleStoreCommands } from './ara-m/index.js';
 import { JpkiAppletClass, type JpkiAppletFaults } from './jpki-applet/jpki-applet.js';
 import type { TokenProfileName } from './jpki-applet/file-map.js';
@@ -86,10 +86,8 @@ export async function createDemoSecureElement(options: DemoSecureElementOptions 
   const profile = options.profile ?? 'gpse';
   const pins = options.pins ?? randomPins();
   const isdKeys = options.isdKeys ?? randomIsdKeys();
-  const ownDatabase = options.authority === undefined ? await openDatabase() : undefined;
-  const authority = options.authority ?? (await CertificateAuthority.open({ database: ownDatabase as NonNullable<typeof ownDatabase>, keystore: new MemoryKeystore() }));
+  const { authority, ownDatabase } = options.authority === undefined ? await openDemoAuthority() : { authority: options.authority, ownDatabase: undefined };
   try {
-    if (ownDatabase !== undefined) await authority.bootstrap();
     const se = new SecureElement({
       rom: demoRom(options.faults),
       isdKeys: [{ keyVersion: isdKeys.version, keys: isdKeys }],
@@ -102,7 +100,7 @@ export async function createDemoSecureElement(options: DemoSecureElementOptions 
     await installJpkiApplet(channel, profile);
     const publicKeys = await generateJpkiKeys(channel);
     const issued = await (options.issue ?? ((keys) => issueFor(authority, profile, keys)))(publicKeys);
-    const caCertificate = (caId: string): Uint8Array => authority.generation(caId as never).certificate;
+    const caCertificate = (caId: JpkiCaId): Uint8Array => authority.generation(caId).certificate;
     const certificates = {
       auth: issued.userAuthentication.der,
       sign: issued.signature.der,
@@ -131,6 +129,19 @@ export async function createDemoSecureElement(options: DemoSecureElementOptions 
     };
   } catch (error) {
     if (ownDatabase !== undefined) await ownDatabase.close();
+    throw error;
+  }
+}
+
+/** A fresh CA in embedded PostgreSQL (in memory), bootstrapped; its database closes with the demo. */
+async function openDemoAuthority(): Promise<{ authority: CertificateAuthority; ownDatabase: SqlClient }> {
+  const ownDatabase = await openDatabase();
+  try {
+    const authority = await CertificateAuthority.open({ database: ownDatabase, keystore: new MemoryKeystore() });
+    await authority.bootstrap();
+    return { authority, ownDatabase };
+  } catch (error) {
+    await ownDatabase.close();
     throw error;
   }
 }

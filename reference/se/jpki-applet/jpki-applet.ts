@@ -4,9 +4,9 @@
  * from its generated file map, PINs driven by the generated retry-counter life cycles. Keys are
  * generated inside the applet during personalization; only the public key leaves.
  */
-import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { dispatchParsedCommand, type CommandApdu, type ResponseApdu } from '../../../runtime/index.js';
+import { concatBytes, dispatchParsedCommand, JpkigenError, type CommandApdu, type ResponseApdu } from '../../../runtime/index.js';
 import { jpkiApStatusWords, jpkiApTable, type JpkiApCommand, type SignatureScheme } from '../../../generated/apdu/jpki-ap.js';
 import { globalPlatformApplications } from '../../../generated/apdu/global-platform.js';
 import { commandOnBasicClass, type Applet, type AppletClass, type AppletContext, type StoreDataBlock } from '../applet.js';
@@ -254,7 +254,7 @@ export class JpkiApplet implements Applet {
 
   async storeData(block: StoreDataBlock, context: AppletContext): Promise<ResponseApdu> {
     if (block.structure !== 'dgi') return status(SW.offsetOutsideEf);
-    const { dgis, rest } = splitDgis(concatPending(this.#pendingDgis, block.data));
+    const { dgis, rest } = splitDgis(concatBytes(this.#pendingDgis, block.data));
     if (block.last && rest.length > 0) {
       this.#pendingDgis = new Uint8Array(0);
       return status(SW.incorrectData);
@@ -347,12 +347,6 @@ export class JpkiApplet implements Applet {
     }
     for (const [name, pin] of Object.entries(saved.pins)) if (pin !== undefined) this.#pins.set(name as PinName, Pin.restore(name as PinName, pin));
   }
-
-  /** The public key of a generated key pair (SPKI DER), for tests and the demo's CA request. */
-  publicKeyOf(key: KeyName): Uint8Array | undefined {
-    const privateKey = this.#keys.get(key);
-    return privateKey === undefined ? undefined : new Uint8Array(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }));
-  }
 }
 
 export class JpkiAppletClass implements AppletClass {
@@ -373,8 +367,11 @@ export class JpkiAppletClass implements AppletClass {
   }
 }
 
-export class JpkiInstallParameterError extends Error {
-  readonly sw = 0x6a80;
+/** INSTALL parameters the applet does not take; the security domain answers 6A80. */
+export class JpkiInstallParameterError extends JpkigenError {
+  constructor(message: string) {
+    super('JPKI_INSTALL_PARAMETERS', message);
+  }
 }
 
 /** C9 content: empty means gpse (the Android phone), else one byte 01 card, 02 gpse, 03 ios. */
@@ -410,12 +407,4 @@ function withFiller(der: Uint8Array): Uint8Array {
   const content = new Uint8Array(CERTIFICATE_EF_CAPACITY);
   content.set(der);
   return content;
-}
-
-function concatPending(pending: Uint8Array, data: Uint8Array): Uint8Array {
-  if (pending.length === 0) return data;
-  const out = new Uint8Array(pending.length + data.length);
-  out.set(pending);
-  out.set(data, pending.length);
-  return out;
 }

@@ -6,7 +6,7 @@
  * certificates the CA issued for them (certificates in), the PINs.
  * Only standard GP commands cross the channel, built by the GENERATED GP module.
  */
-import { parseResponseApdu } from '../../../runtime/index.js';
+import { JpkigenError, parseResponseApdu } from '../../../runtime/index.js';
 import type { SecureChannel } from '../../../runtime/card/secure-channel.js';
 import {
   globalPlatformApplications,
@@ -21,14 +21,13 @@ import { encodeDgi, splitDgis, storeDataBlocks } from '../dgi.js';
 import { PROFILE_INSTALL_CODES } from '../jpki-applet/jpki-applet.js';
 import type { TokenProfileName } from '../jpki-applet/file-map.js';
 
-export class ProvisioningError extends Error {
-  readonly code = 'SE_PROVISIONING';
+/** A provisioning step the card refused: which step, and the status word it answered. */
+export class ProvisioningError extends JpkigenError {
   constructor(
     readonly step: string,
     readonly sw: number,
   ) {
-    super(`${step} answered ${sw.toString(16).toUpperCase().padStart(4, '0')}`);
-    this.name = 'ProvisioningError';
+    super('SE_PROVISIONING', `${step} answered ${sw.toString(16).toUpperCase().padStart(4, '0')}`);
   }
 }
 
