@@ -4,6 +4,7 @@
  */
 import { matchesStatusWord, statusWordPattern } from '../../runtime/apdu/status-words.js';
 import type { CardConnection } from '../../runtime/card/card-connection.js';
+import { MAX_GET_RESPONSE_ROUNDS, transmitCollecting } from '../../runtime/card/secure-channel.js';
 import { bytesToHex } from '../../runtime/hex.js';
 import { CheckFailure, type CheckEvidence, type EvidenceSource } from './check.js';
 
@@ -23,9 +24,6 @@ export interface TransmitOptions {
   /** Leave 61xx alone instead of collecting the rest with GET RESPONSE (to judge the raw answer). */
   readonly raw?: boolean;
 }
-
-/** GET RESPONSE collects at most this many 61xx rounds; a card that keeps announcing more is broken. */
-const MAX_GET_RESPONSE_ROUNDS = 64;
 
 export function formatSw(sw: number): string {
   return sw.toString(16).padStart(4, '0').toUpperCase();
@@ -52,19 +50,10 @@ export class ApduChannel implements EvidenceSource {
   async transmit(command: Uint8Array, options: TransmitOptions = {}): Promise<Exchange> {
     const shown = describeCommand(command, options);
     this.#evidence = { command: shown };
-    let response = await this.#send(command);
-    let data = response.subarray(0, response.length - 2);
-    let sw = statusWordOf(response);
-    const chunks: Uint8Array[] = [data];
-    // ISO/IEC 7816-4 §5.3.4: 61xx means xx more bytes wait for GET RESPONSE on the same channel.
-    for (let round = 0; !options.raw && (sw & 0xff00) === 0x6100; round += 1) {
-      if (round === MAX_GET_RESPONSE_ROUNDS) throw new CheckFailure(`card kept answering 61xx after ${round} GET RESPONSE commands`, { command: shown, got: formatSw(sw) });
-      const getResponse = new Uint8Array([(command[0] ?? 0) & 0x03, 0xc0, 0x00, 0x00, sw & 0xff]);
-      response = await this.#send(getResponse);
-      chunks.push(response.subarray(0, response.length - 2));
-      sw = statusWordOf(response);
-    }
-    if (chunks.length > 1) data = concat(chunks);
+    const response = options.raw === true ? await this.#send(command) : await transmitCollecting({ transmit: (bytes) => this.#send(bytes) }, command);
+    const data = response.subarray(0, response.length - 2);
+    const sw = statusWordOf(response);
+    if (options.raw !== true && (sw & 0xff00) === 0x6100) throw new CheckFailure(`card kept answering 61xx after ${MAX_GET_RESPONSE_ROUNDS} GET RESPONSE commands`, { command: shown, got: formatSw(sw) });
     this.#evidence = { command: shown, got: describeResponse(data, sw) };
     return { command, data, sw, shown };
   }
@@ -121,16 +110,6 @@ export class ApduChannel implements EvidenceSource {
 
 function statusWordOf(response: Uint8Array): number {
   return ((response[response.length - 2] ?? 0) << 8) | (response[response.length - 1] ?? 0);
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 function describeCommand(command: Uint8Array, options: TransmitOptions): string {

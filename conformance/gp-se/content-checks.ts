@@ -86,6 +86,20 @@ async function legacyListMatchesE3(session: GpSeSession, subset: 'applications' 
   return undefined;
 }
 
+/** INSTALL [for install and make selectable] of a JPKI-AP instance from the JPKI module, with the operator's install parameters. */
+function installJpkiInstance(session: GpSeSession, instanceAid: Uint8Array): Uint8Array {
+  return installForInstallAndMakeSelectable({
+    moreCommands: false,
+    executableLoadFileAid: globalPlatformApplications.jpkiLoadFile,
+    executableModuleAid: globalPlatformApplications.jpkiModule,
+    applicationAid: instanceAid,
+    privileges: new Uint8Array(3),
+    installParameters: encodeTlv(0xc9, session.options.installParameters ?? new Uint8Array(0)),
+    installToken: new Uint8Array(0),
+    le: 256,
+  });
+}
+
 async function loadJpkiLoadFile(session: GpSeSession, channel: SecureSession, image: Uint8Array): Promise<void> {
   const loadFileAid = globalPlatformApplications.jpkiLoadFile;
   const opened = await channel.send(
@@ -231,16 +245,7 @@ export function contentChecks(): SessionCheck[] {
         content.instanceAid = instanceAid;
         session.facts['testInstance'] = hex(instanceAid);
         const installed = await channel.send(
-          installForInstallAndMakeSelectable({
-            moreCommands: false,
-            executableLoadFileAid: globalPlatformApplications.jpkiLoadFile,
-            executableModuleAid: globalPlatformApplications.jpkiModule,
-            applicationAid: instanceAid,
-            privileges: new Uint8Array(3),
-            installParameters: encodeTlv(0xc9, session.options.installParameters ?? new Uint8Array(0)),
-            installToken: new Uint8Array(0),
-            le: 256,
-          }),
+          installJpkiInstance(session, instanceAid),
           `INSTALL [for install and make selectable] ${hex(instanceAid)}`,
         );
         session.expectSw(installed, ['9000'], 'INSTALL [for install and make selectable]');
@@ -265,16 +270,7 @@ export function contentChecks(): SessionCheck[] {
         const instanceAid = requireInstance(session);
         const channel = await session.managementSession();
         const again = await channel.send(
-          installForInstallAndMakeSelectable({
-            moreCommands: false,
-            executableLoadFileAid: globalPlatformApplications.jpkiLoadFile,
-            executableModuleAid: globalPlatformApplications.jpkiModule,
-            applicationAid: instanceAid,
-            privileges: new Uint8Array(3),
-            installParameters: encodeTlv(0xc9, session.options.installParameters ?? new Uint8Array(0)),
-            installToken: new Uint8Array(0),
-            le: 256,
-          }),
+          installJpkiInstance(session, instanceAid),
           `INSTALL ${hex(instanceAid)} again`,
         );
         session.expectSw(again, ['6A80', '6985', '6A89'], 'INSTALL of an AID in use');

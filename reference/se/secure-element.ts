@@ -32,7 +32,7 @@ import {
   securityDomainClass,
   SecurityDomainApplet,
 } from './card-manager/security-domain.js';
-import { interindustryClass, readClassByte } from './open/class-byte.js';
+import { interindustryClass, readClassByte } from '../../runtime/apdu/class-byte.js';
 import { responseLimit, splitResponse, type PendingResponse } from './open/response-chaining.js';
 import { hasPrivilege, privilegesOf } from './privileges.js';
 import { IMPLICIT_CONTACT, IMPLICIT_CONTACTLESS, isImplicitSelectionParameter, isLocked, isSelectableState, Registry, type InstanceEntry } from './registry.js';

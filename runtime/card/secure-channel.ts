@@ -3,6 +3,7 @@
  * AUTHENTICATE through the host session (runtime/scp03), then every command wrapped and every
  * response unwrapped. What a TSM, a conformance suite or a provisioning script talks through.
  */
+import { interindustryClass, readClassByte } from '../apdu/class-byte.js';
 import { encodeCommandApdu, parseResponseApdu } from '../apdu/command-apdu.js';
 import { concatBytes } from '../bytes.js';
 import { JpkigenError } from '../errors.js';
@@ -41,21 +42,26 @@ export async function openSecureChannel(connection: CardConnection, options: Sec
   session.processExternalAuthenticateResponse(await expectSuccess(connection, session.buildExternalAuthenticate(), 'EXTERNAL AUTHENTICATE'));
   return {
     session,
-    transmit: async (plainCommand) => session.unwrapResponse(await transmitCollecting(connection, session.wrapCommand(plainCommand), channel)),
+    transmit: async (plainCommand) => session.unwrapResponse(await transmitCollecting(connection, session.wrapCommand(plainCommand))),
   };
 }
 
+/** At most this many GET RESPONSE commands follow one command (64 × 256 bytes is more than any answer here). */
+export const MAX_GET_RESPONSE_ROUNDS = 64;
+
 /**
- * Sends a command and follows 61xx with GET RESPONSE (ISO/IEC 7816-4 §5.3.4) until the whole
- * response is in: a wrapped response is unwrapped only whole, since its MAC covers all of it.
+ * Sends a command and follows 61xx with GET RESPONSE (ISO/IEC 7816-4 §5.3.4) on the command's
+ * logical channel until the whole response is in: a wrapped response is unwrapped only whole,
+ * since its MAC covers all of it. A card still answering 61xx after MAX_GET_RESPONSE_ROUNDS
+ * leaves that 61xx as the status word.
  */
-export async function transmitCollecting(connection: CardConnection, command: Uint8Array, channel = 0): Promise<Uint8Array> {
+export async function transmitCollecting(connection: Pick<CardConnection, 'transmit'>, command: Uint8Array): Promise<Uint8Array> {
   let response = await connection.transmit(command);
   const parts: Uint8Array[] = [];
-  for (let rounds = 0; rounds < 256 && response.length >= 2 && response[response.length - 2] === 0x61; rounds += 1) {
+  for (let rounds = 0; rounds < MAX_GET_RESPONSE_ROUNDS && response.length >= 2 && response[response.length - 2] === 0x61; rounds += 1) {
     parts.push(response.subarray(0, response.length - 2));
     const waiting = response[response.length - 1] ?? 0;
-    response = await connection.transmit(encodeCommandApdu({ cla: channel <= 3 ? channel : 0x40 | (channel - 4), ins: 0xc0, p1: 0, p2: 0, le: waiting === 0 ? 256 : waiting }));
+    response = await connection.transmit(encodeCommandApdu({ cla: interindustryClass(readClassByte(command[0] ?? 0)?.channel ?? 0), ins: 0xc0, p1: 0, p2: 0, le: waiting === 0 ? 256 : waiting }));
   }
   return parts.length === 0 ? response : concatBytes(...parts, response);
 }

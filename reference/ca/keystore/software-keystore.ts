@@ -7,9 +7,8 @@
  * the old one, fsync the folder, so a crash leaves either the old or the new file, never half.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../../../runtime/durable-file.js';
 import { checkKeyLabel, KeystoreError, type Keystore } from './keystore.js';
 import { HeldKeys } from './held-keys.js';
 import { generateRsa2048, privateKeyFromPkcs8, privateKeyToPkcs8, publicKeyOf } from './rsa-keys.js';
@@ -136,7 +135,7 @@ export class SoftwareKeystore extends HeldKeys implements Keystore {
   async #write(options: { exclusive: boolean }): Promise<void> {
     const body: KeystoreBody = { format: FORMAT, version: VERSION, kdf: this.#kdf, keys: this.#stored };
     const record: KeystoreFile = { ...body, passphraseCheck: macOf(this.#derived.mac, CHECK_LABEL), mac: macOf(this.#derived.mac, canonicalBody(body)) };
-    await writeFileAtomically(this.file, `${JSON.stringify(record, null, 2)}\n`, options);
+    await writeKeystoreFile(this.file, `${JSON.stringify(record, null, 2)}\n`, options);
   }
 }
 
@@ -231,7 +230,7 @@ function parseKeystoreFile(text: string, file: string): KeystoreFile {
   return value as KeystoreFile;
 }
 
-async function writeFileAtomically(file: string, text: string, options: { exclusive: boolean }): Promise<void> {
+async function writeKeystoreFile(file: string, text: string, options: { exclusive: boolean }): Promise<void> {
   if (options.exclusive) {
     try {
       await readFile(file);
@@ -241,25 +240,5 @@ async function writeFileAtomically(file: string, text: string, options: { exclus
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temporary, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temporary, file);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
-  // The rename itself is durable only once the folder's entry is on disk.
-  const folder = await open(path.dirname(path.resolve(file)), fsConstants.O_RDONLY);
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
-  }
+  await writeFileAtomically(file, text);
 }

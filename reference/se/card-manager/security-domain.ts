@@ -231,6 +231,9 @@ export class SecurityDomainApplet implements Applet {
 const CHAINING_NOT_SUPPORTED = status(SW.incorrectP1P2);
 
 function handle(scope: CommandScope, command: GlobalPlatformCommand, proprietaryClass: boolean): ResponseApdu | Promise<ResponseApdu> {
+  if (command.name === 'installForLoadInstallAndMakeSelectableLast') scope.channel.load = undefined;
+  // INSTALL, DELETE and PUT KEY carry P1 b8 "more commands".
+  if ('moreCommands' in command.fields && command.fields.moreCommands) return CHAINING_NOT_SUPPORTED;
   switch (command.name) {
     case 'getData':
       return command.fields.tag === 0x2f00 ? status(SW.incorrectData) : getData(scope, command.fields.tag, true);
@@ -253,30 +256,29 @@ function handle(scope: CommandScope, command: GlobalPlatformCommand, proprietary
       }
       return status(SW.incorrectP1P2);
     case 'installForLoad':
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : installForLoad(scope, command.fields);
+      return installForLoad(scope, command.fields);
     case 'installForLoadInstallAndMakeSelectableFirst':
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : installForLoad(scope, command.fields, true);
+      return installForLoad(scope, command.fields, true);
     case 'installForLoadInstallAndMakeSelectableLast':
-      scope.channel.load = undefined;
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : installForInstall(scope, command.fields, { makeSelectable: true });
+      return installForInstall(scope, command.fields, { makeSelectable: true });
     case 'installForInstall':
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : installForInstall(scope, command.fields, { makeSelectable: false });
+      return installForInstall(scope, command.fields, { makeSelectable: false });
     case 'installForInstallAndMakeSelectable':
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : installForInstall(scope, command.fields, { makeSelectable: true });
+      return installForInstall(scope, command.fields, { makeSelectable: true });
     case 'installForMakeSelectable':
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : installForMakeSelectable(scope, command.fields);
+      return installForMakeSelectable(scope, command.fields);
     case 'installForPersonalization':
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : installForPersonalization(scope, command.fields);
+      return installForPersonalization(scope, command.fields);
     case 'installForExtradition':
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : installForExtradition(scope, command.fields);
+      return installForExtradition(scope, command.fields);
     case 'installForRegistryUpdate':
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : installForRegistryUpdate(scope, command.fields);
+      return installForRegistryUpdate(scope, command.fields);
     case 'load':
       return load(scope, command.fields);
     case 'delete':
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : deleteObject(scope, command.fields);
+      return deleteObject(scope, command.fields);
     case 'putKey':
-      return command.fields.moreCommands ? CHAINING_NOT_SUPPORTED : putKey(scope, command.fields);
+      return putKey(scope, command.fields);
     case 'storeData':
       return storeData(scope, command.fields);
     case 'initializeUpdate':

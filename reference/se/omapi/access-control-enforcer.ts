@@ -21,7 +21,7 @@ import { manageChannelClose, manageChannelOpen, parseManageChannelOpenResponse, 
 import { bytesToHex, concatBytes, decodeStructureTlv, decodeTlv, JpkigenError, parseResponseApdu } from '../../../runtime/index.js';
 import type { CardConnection } from '../../../runtime/card/card-connection.js';
 import { AccessRuleCache, commandMatchesFilters, unusableRuleReason, type AccessDecision, type DeviceApplication } from './access-decision.js';
-import { withChannel } from './class-byte.js';
+import { withChannel } from '../../../runtime/apdu/class-byte.js';
 
 /** OMAPI refused the app: openLogicalChannel (SecurityException in Android) or an APDU on an open channel. */
 export class AccessDeniedError extends JpkigenError {

@@ -11,5 +11,4 @@ export {
   type EnforcerStatistics,
 } from './access-control-enforcer.js';
 export { AccessRuleCache, commandMatchesFilters, unusableRuleReason, type AccessDecision, type ApduFilter, type DeviceApplication, type SearchStep } from './access-decision.js';
-export { channelOfClass, withChannel } from './class-byte.js';
 export { deviceApplicationFromCertificates } from './device-application.js';

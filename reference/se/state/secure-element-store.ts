@@ -11,7 +11,7 @@ import type { AppletClass } from '../applet.js';
 import type { SecureElementFaults } from '../card-manager/card-manager-host.js';
 import { SecureElement, type SecureElementOptions } from '../secure-element.js';
 import { SecureElementError, SecureElementStateError } from '../se-errors.js';
-import { writeFileAtomically } from './atomic-file.js';
+import { writeFileAtomically } from '../../../runtime/durable-file.js';
 import { readSnapshot, type SecureElementSnapshot } from './snapshot.js';
 
 const SUFFIX = '.se.json';

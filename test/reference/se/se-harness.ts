@@ -7,7 +7,7 @@ import { bytesToHex, concatBytes, encodeCommandApdu, hexToBytes, parseResponseAp
 import { Scp03HostSession, type Scp03StaticKeys } from '../../../runtime/scp03/index.js';
 import type { CardConnection } from '../../../runtime/card/card-connection.js';
 import type { Applet, AppletClass, AppletContext, StoreDataBlock } from '../../../reference/se/applet.js';
-import { interindustryClass } from '../../../reference/se/open/class-byte.js';
+import { interindustryClass } from '../../../runtime/apdu/class-byte.js';
 
 export const ECHO_PACKAGE_AID = hexToBytes('F0000000EC01');
 export const ECHO_MODULE_AID = hexToBytes('F0000000EC0101');

@@ -22,8 +22,8 @@ import {
   InvalidAidError,
   NoSuchAppletError,
   deviceApplicationFromCertificates,
-  withChannel,
 } from '../../../../reference/se/omapi/index.js';
+import { withChannel } from '../../../../runtime/apdu/class-byte.js';
 import { bytesToHex, hexToBytes, JpkigenError, type ResponseApdu } from '../../../../runtime/index.js';
 import type { CardConnection } from '../../../../runtime/card/card-connection.js';
 import { seededRandom } from '../../../helpers/random.js';

@@ -6,7 +6,7 @@
 import type { Applet, AppletContext } from '../../../../reference/se/applet.js';
 import type { CardConnection } from '../../../../runtime/card/card-connection.js';
 import { bytesToHex, encodeResponseApdu, parseCommandApdu, type CommandApdu, type ResponseApdu } from '../../../../runtime/index.js';
-import { channelOfClass } from '../../../../reference/se/omapi/index.js';
+import { readClassByte } from '../../../../runtime/apdu/class-byte.js';
 
 export class MiniSecureElement implements CardConnection {
   readonly atr = Uint8Array.of(0x3b, 0x80, 0x80, 0x01, 0x01);
@@ -58,7 +58,7 @@ export class MiniSecureElement implements CardConnection {
   }
 
   async #route(apdu: CommandApdu): Promise<ResponseApdu> {
-    const channel = channelOfClass(apdu.cla);
+    const channel = readClassByte(apdu.cla)?.channel ?? 0;
     if (!this.#open.has(channel)) return status(0x6881);
     if (apdu.ins === 0x70) return this.#manageChannel(apdu, channel);
     if (apdu.ins === 0xa4 && apdu.p1 === 0x04) {
